@@ -80,6 +80,7 @@ class BlockSpan:
     page: int | None
     box: Box | None
     block_id: str | None = None
+    conf: float | None = None  # mean word confidence of the block, when the format has them
 
 
 @dataclass

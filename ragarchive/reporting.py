@@ -1,0 +1,103 @@
+"""Human-readable terminal output: the ingest progress bar, reports and listings (rich)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+_err = Console(stderr=True)
+_out = Console()
+
+
+class _FilesPerSecond(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.finished_speed or task.speed
+        return Text(f"{speed:.2f} files/s" if speed else "-- files/s", style="progress.data.speed")
+
+
+class RichProgress:
+    """Progress bar on stderr (stdout stays clean for --json): files/s and time left."""
+
+    def __init__(self) -> None:
+        self._progress = Progress(
+            TextColumn("[bold]ingest"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            _FilesPerSecond(),
+            TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+            TextColumn("{task.description}", style="dim"),
+            console=_err,
+            transient=False,
+        )
+        self._task: Any = None
+
+    def start(self, total: int) -> None:
+        self._progress.start()
+        self._task = self._progress.add_task("", total=total)
+
+    def advance(self, path: str) -> None:
+        name = path.rsplit("/", 1)[-1]
+        self._progress.update(self._task, advance=1, description=name[:40])
+
+    def stop(self) -> None:
+        self._progress.stop()
+
+
+def print_ingest_report(report: Any) -> None:
+    counts = {s: report.count(s) for s in ("ingested", "unchanged", "failed", "skipped")}
+    chunks = sum(f.chunks for f in report.files if f.status == "ingested")
+    docs = sum(f.documents for f in report.files if f.status == "ingested")
+    _out.print(
+        f"[bold]ingested[/] {counts['ingested']}  [bold]unchanged[/] {counts['unchanged']}  "
+        f"[bold red]failed[/] {counts['failed']}  skipped {counts['skipped']}  — "
+        f"{docs} documents, {chunks} chunks in {report.wall_seconds:.1f}s "
+        f"(embedding {report.embed_seconds:.1f}s)"
+    )
+    failed = [f for f in report.files if f.status == "failed"]
+    if failed:
+        table = Table("failed file", "reason", title="Failed", title_style="bold red")
+        for f in failed:
+            table.add_row(f.path, f.error or "")
+        _out.print(table)
+    flagged = [f for f in report.files if f.warnings]
+    if flagged:
+        table = Table("file", "warnings", title="Warnings")
+        for f in flagged:
+            table.add_row(f.path, "\n".join(f.warnings[:5]) + ("\n…" if len(f.warnings) > 5 else ""))
+        _out.print(table)
+    skipped = [f for f in report.files if f.status == "skipped"]
+    if skipped:
+        _out.print(f"[dim]skipped {len(skipped)} files of unknown type, e.g. {skipped[0].path}[/]")
+
+
+def print_documents(rows: list[dict[str, Any]]) -> None:
+    table = Table("id", "title", "date", "lang", "pages", "chunks", "source")
+    for r in rows:
+        pages = r["pages"] if isinstance(r["pages"], list) else json.loads(r["pages"] or "[]")
+        table.add_row(
+            r["doc_id"],
+            (r["title"] or "")[:50],
+            r["date"] or "",
+            r["language"] or "",
+            ",".join(map(str, pages)),
+            str(r["n_chunks"]),
+            (r["source_path"] or "").rsplit("/", 1)[-1],
+        )
+    _out.print(table)
+    _out.print(f"{len(rows)} documents")

