@@ -100,7 +100,7 @@ class Settings(BaseSettings):
     )
     archive: str = Field(
         "default",
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{1,60}$",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,60}$",
         description="Archive name: one Chroma collection and one lexical index per archive.",
     )
     embedder: EmbedderSettings = EmbedderSettings()
