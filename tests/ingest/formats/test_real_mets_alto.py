@@ -102,3 +102,14 @@ def test_standalone_alto_pages() -> None:
     blb = parse(SourceFile(BLB / "ALTO" / "00001.xml", "alto"))
     assert blb.documents[0].meta["alto_version"] == "ccs"
     assert blb.documents[0].doc_id == "BLB/18451228_01/00001"
+
+
+def test_landbote_1845_cleaned_text_has_hyphenated_words_joined() -> None:
+    from ragarchive.ingest.clean import clean_document
+
+    first = parse(SourceFile(BLB / "18451228_01-METS.xml", "mets")).documents[0]
+    clean = clean_document(first)
+    joined = {w.subs_content for b in first.blocks for ln in b.lines for w in ln.words if w.hyp_part}
+    assert clean.stats["hyphenation_joined_alto"] == 15
+    assert all(word in clean.text for word in joined)
+    assert "Träu-" not in clean.text and "Träumen" in clean.text
