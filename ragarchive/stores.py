@@ -235,6 +235,23 @@ class ArchiveDB:
         ).fetchall()
         return [(r[0], -float(r[1])) for r in rows]
 
+    def search_trigrams(self, query: str, limit: int = 20) -> list[tuple[str, float]]:
+        """OCR-robust search: chunks sharing the most character trigrams with the query words.
+
+        "Regierung" still finds "Rcgierung" through "reg", "gie", "ier", "eru", ... (BM25 over
+        trigrams, higher = better).
+        """
+        grams = sorted({w[i : i + 3] for w in (x.lower() for x in _WORD.findall(query))
+                        for i in range(len(w) - 2)})
+        if not grams:
+            return []
+        rows = self.conn.execute(
+            "SELECT chunk_id, bm25(chunks_trigram) AS s FROM chunks_trigram "
+            "WHERE chunks_trigram MATCH ? ORDER BY s LIMIT ?",
+            (" OR ".join(f'"{g}"' for g in grams), limit),
+        ).fetchall()
+        return [(r[0], -float(r[1])) for r in rows]
+
 
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 

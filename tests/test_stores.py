@@ -37,6 +37,8 @@ def test_replace_and_remove_file_keeps_indexes_consistent(tmp_path: Path) -> Non
         "SELECT chunk_id FROM chunks_trigram WHERE chunks_trigram MATCH '\"gierung\"'"
     ).fetchall()
     assert len(tri) == 2  # the trigram index finds the OCR-damaged spelling too
+    assert [c for c, _ in db.search_words("Regierung")] == ["doc1#0"]
+    assert {c for c, _ in db.search_trigrams("Regierung")} == {"doc1#0", "doc2#0"}
     vocab = dict(db.conn.execute("SELECT word, count FROM vocab").fetchall())
     assert vocab["hochwasser"] == 1 and vocab["rcgierung"] == 1
     # replacing the file swaps its rows, never duplicates them

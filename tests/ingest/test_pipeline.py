@@ -196,3 +196,29 @@ def test_sigkill_mid_ingest_then_rerun_equals_uninterrupted(tmp_path: Path) -> N
     assert len(expected["chunks"]) >= 24
     assert resumed == expected
     assert len(set(resumed["chroma"])) == len(resumed["chroma"])  # no duplicates
+
+
+def test_real_mixed_language_issue_gets_languages_and_chunk_metadata(
+    tmp_path: Path, shared_data: Path
+) -> None:
+    issue = shared_data / "mets-alto" / "Luxembourg"
+    ingestor = build_ingestor(_settings(tmp_path))
+    report = ingestor.run([issue])
+    assert report.ok, report.to_json()
+    docs = {r["doc_id"].split("/")[-1]: dict(r) for r in ingestor.db.documents()}
+    assert len(docs) == 17
+    # The three articles with text on page 1: detected (not just declared) per article.
+    detected = {k: (d["language"], d["language_prob"]) for k, d in docs.items() if d["n_chunks"]}
+    assert {k: v[0] for k, v in detected.items()} == {"DTL48": "fr", "DTL65": "de", "DTL40": "fr"}
+    assert all(prob >= 0.7 for _, prob in detected.values())
+    rows = ingestor.db.conn.execute("SELECT c.chunk_id, c.text, c.metadata, d.text FROM chunks c "
+                                    "JOIN documents d USING (doc_id)").fetchall()
+    for chunk_id, text, meta_json, doc_text in rows:
+        meta = json.loads(meta_json)
+        assert doc_text[meta["start"]:meta["end"]] == text  # offsets into the cleaned text
+        assert meta["page"] == 1 and meta["date"] == "1858-12-07" and meta["title"]
+        assert 0 < meta["mean_conf"] <= 1
+        regions = json.loads(meta["regions"])
+        assert regions and all(len(r["box"]) == 4 and r["page"] == 1 for r in regions)
+        assert meta["language"] in {"de", "fr"}
+    assert sorted(ingestor.dense.ids()) == sorted(r[0] for r in rows)
