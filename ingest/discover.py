@@ -4,7 +4,7 @@ Folders are walked recursively in sorted order (deterministic runs). A file is c
 extension and, for ``.xml``/``.html``, a cheap look at its first bytes (root element / ocr_page).
 An ``.xml`` file too broken to recognise (empty, binary, hostile) is still passed on, so parse()
 reports it as failed with the reason. Files that belong to another source are not sources themselves: the ALTO pages and page images
-a METS file in the batch references, the ``.json`` sidecar of a ``.txt``, and a page image that
+a METS file in the batch references, the ``.json`` sidecar of a ``.txt``, ``.hocr`` or page image, and a page image that
 already has OCR text next to it (``p1.tif`` + ``p1.xml``). Everything not taken is returned with
 a reason so the ingest report can show it. Hidden files and folders (``.git``) are ignored.
 """
@@ -23,6 +23,10 @@ from .formats.xmlsafe import SNIFF_BYTES, declares_entities, decode_head, looks_
 
 KINDS = ("mets", "alto", "hocr", "pagexml", "text", "jsonl", "image")
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+# A name.json next to one of these is its metadata sidecar, not a source of its own.
+_SIDECAR_OWNERS = tuple(
+    x for s in (".txt", ".hocr", ".html", ".htm", *sorted(IMAGE_SUFFIXES)) for x in (s, s.upper())
+)
 _XML_ROOTS = {"mets": "mets", "alto": "alto", "pcgts": "pagexml"}  # lower-cased root names
 _OCR_KINDS = {"alto", "hocr", "pagexml", "text"}
 # An .xml file too broken to recognise is passed on as ALTO, the commonest XML page format;
@@ -65,11 +69,11 @@ def classify(path: Path, present: set[Path] | None = None) -> tuple[str | None, 
     if suffix in IMAGE_SUFFIXES:
         return "image", None
     if suffix == ".json":
-        txt = [p for p in (path.with_suffix(".txt"), path.with_suffix(".TXT"))
-               if (p in present if present is not None else p.is_file())]
-        if txt:
+        owners = [path.with_suffix(s) for s in _SIDECAR_OWNERS]
+        if any(p in present if present is not None else p.is_file() for p in owners):
             return None, None
-        return None, "JSON file that is not the sidecar of a .txt (use .jsonl for manifests)"
+        return None, ("JSON file that is not the sidecar of a .txt, .hocr or page image "
+                      "(use .jsonl for manifests)")
     if suffix == ".hocr":
         return "hocr", None
     if suffix in (".xml", ".html", ".htm", ".xhtml"):
@@ -133,7 +137,7 @@ _Refs = dict[Path, tuple[list[Path], list[Path]]]
 
 
 def _with_related(source: SourceFile, mets_refs: _Refs) -> SourceFile:
-    if source.kind == "text":
+    if source.kind in ("text", "hocr", "image"):
         sidecar = source.path.with_suffix(".json")
         return SourceFile(source.path, source.kind, (sidecar,) if sidecar.is_file() else ())
     if source.kind == "mets":

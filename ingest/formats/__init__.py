@@ -61,8 +61,9 @@ def _dispatch(kind: str, path: Path, ocr_languages: str) -> ParseResult:
         return parse_alto(path)
     if kind == "hocr":
         from .hocr import parse_hocr
+        from .text import apply_sidecar
 
-        return parse_hocr(path)
+        return apply_sidecar(parse_hocr(path), path)
     if kind == "pagexml":
         from .pagexml import parse_pagexml
 
@@ -77,8 +78,9 @@ def _dispatch(kind: str, path: Path, ocr_languages: str) -> ParseResult:
         return parse_jsonl(path)
     if kind == "image":
         from .images import parse_image
+        from .text import apply_sidecar
 
-        return parse_image(path, languages=ocr_languages)
+        return apply_sidecar(parse_image(path, languages=ocr_languages), path)
     raise ParseError(f"{path}: unknown source kind {kind!r}")
 
 

@@ -188,6 +188,30 @@ def parse_text(path: Path) -> ParseResult:
     return ParseResult([doc], warnings)
 
 
+def apply_sidecar(result: ParseResult, path: Path) -> ParseResult:
+    """Metadata from ``name.json`` next to an hOCR page or a page image (same keys as for .txt).
+
+    tesseract's hOCR and a bare image carry no title, date or language, so a librarian adds
+    them in a sidecar. Values the source itself gives are kept; a sidecar ``id`` renames a
+    single-document file.
+    """
+    sidecar_path = path.with_suffix(".json")
+    sidecar = _read_sidecar(sidecar_path, result.warnings)
+    if not sidecar:
+        return result
+    fields = _fields(sidecar, sidecar_path.name, result.warnings)
+    doc_id = _record_id(sidecar.get("id"))
+    for doc in result.documents:
+        doc.title = doc.title or fields.get("title")
+        doc.date = doc.date or fields.get("date")
+        doc.language = doc.language or fields.get("language")
+        doc.newspaper = doc.newspaper or fields.get("newspaper")
+        doc.meta.update(fields.get("extra", {}))
+    if doc_id and len(result.documents) == 1:
+        result.documents[0].doc_id = doc_id
+    return result
+
+
 def _read_sidecar(path: Path, warnings: list[str]) -> dict[str, Any] | None:
     if not path.is_file():
         return None

@@ -53,7 +53,8 @@ def test_fixture_tree(tmp_path: Path) -> None:
         "config.xml": "XML root <config> is not METS, ALTO, PAGE or hOCR",
         "notes.pdf": "unsupported file type .pdf",
         "page.html": "HTML without hOCR content (no ocr_page)",
-        "stray.json": "JSON file that is not the sidecar of a .txt (use .jsonl for manifests)",
+        "stray.json": ("JSON file that is not the sidecar of a .txt, .hocr or page image "
+                       "(use .jsonl for manifests)"),
     }
     assert all(s.path.is_absolute() for s in sources)
 

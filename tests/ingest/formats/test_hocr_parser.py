@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,20 @@ def test_html_without_ocr_page_is_an_error(tmp_path: Path) -> None:
     path.write_text("<html><body><p>hello</p></body></html>")
     with pytest.raises(ParseError, match="no ocr_page"):
         parse(SourceFile(path, "hocr"))
+
+
+def test_hocr_json_sidecar_gives_metadata_and_id(tmp_path: Path) -> None:
+    from ragarchive.ingest.discover import discover
+    from ragarchive.ingest.formats import parse
+
+    page = tmp_path / "page.hocr"
+    page.write_bytes(HOCR.read_bytes())
+    (tmp_path / "page.json").write_text(json.dumps(
+        {"id": "bote-1876-03-14-p1", "title": "Hochwasser", "date": "1876-03-14",
+         "language": "de", "newspaper": "Der Bote", "date_bad": 1}))
+    sources, skipped = discover([tmp_path])
+    assert skipped == [] and [s.kind for s in sources] == ["hocr"]
+    assert sources[0].related == (tmp_path / "page.json",)
+    [doc] = parse(sources[0]).documents
+    assert (doc.doc_id, doc.title, doc.date, doc.language, doc.newspaper) == (
+        "bote-1876-03-14-p1", "Hochwasser", "1876-03-14", "de", "Der Bote")
