@@ -91,7 +91,8 @@ def clean_document(
 ) -> CleanText:
     """Clean every block of ``doc``; spans map each block to its place in the cleaned text."""
     options = options or CleaningOptions()
-    cleaner = _Cleaner(lexicon if options.correct_words else None, _language(doc, lexicon), options)
+    lexicon = lexicon if options.correct_words else None
+    cleaner = _Cleaner(lexicon, _language(doc, lexicon), options)
     parts: list[str] = []
     spans: list[BlockSpan] = []
     confs: list[float] = []
