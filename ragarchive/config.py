@@ -87,6 +87,65 @@ class ChromaSettings(BaseModel):
     )
 
 
+class RetrievalSettings(BaseModel):
+    default_language: str = Field(
+        "en", description="Question language when the question is too short to tell."
+    )
+    expansions: list[Literal["ocr", "historical", "cross_lingual", "llm"]] = Field(
+        ["ocr", "historical", "cross_lingual", "llm"],
+        description="Query variants besides the original (`llm` only when Ollama is configured).",
+    )
+    per_list: int = Field(30, ge=1, description="Hits taken from each ranked list.")
+    rrf_k: float = Field(60.0, gt=0, description="Reciprocal-rank-fusion constant k.")
+    # Per-list weights in the fusion. Dense retrieval is the strongest single list on the
+    # development questions; the trigram list rescues OCR-damaged words but is noisy alone.
+    weight_dense: float = Field(1.0, ge=0, description="RRF weight of dense lists.")
+    weight_words: float = Field(1.0, ge=0, description="RRF weight of FTS5 word lists.")
+    weight_trigram: float = Field(0.5, ge=0, description="RRF weight of FTS5 trigram lists.")
+    passages: int = Field(5, ge=1, le=20, description="Evidence passages given to the generator.")
+    cross_lingual_similarity: float = Field(
+        0.86, ge=0, le=1, description="Cosine (e5) for carrying a term into another language."
+    )
+
+
+class GateSettings(BaseModel):
+    threshold: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Confidence below which the app refuses (`weak_evidence`); unset = the "
+        "threshold stored with the calibration.",
+    )
+
+
+class AnswerSettings(BaseModel):
+    generator: Literal["extractive", "ollama"] = Field(
+        "extractive", description="extractive (no LLM) or ollama."
+    )
+    on_unsupported: Literal["drop", "refuse"] = Field(
+        "drop",
+        description="An answer sentence its citations do not support is dropped (`drop`), or "
+        "the whole answer becomes an `unsupported_answer` refusal (`refuse`).",
+    )
+    min_support: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of a sentence's content words (fuzzy) that its cited passages must "
+        "contain; numbers, dates and names must occur in full.",
+    )
+    max_sentences: int = Field(3, ge=1, description="Evidence sentences the extractive quotes.")
+
+
+class OllamaSettings(BaseModel):
+    host: str | None = Field(
+        None, description="Ollama server, e.g. http://127.0.0.1:11434; unset = not used."
+    )
+    model: str = Field("llama3.1:8b", description="Ollama model name.")
+    timeout: float = Field(60.0, gt=0, description="Seconds per request before giving up.")
+    expansion_variants: int = Field(3, ge=0, le=10, description="Query variants asked of the model.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="RAGARCHIVE_",
@@ -109,6 +168,10 @@ class Settings(BaseSettings):
     langid: LangIdSettings = LangIdSettings()
     ocr: OcrSettings = OcrSettings()
     chroma: ChromaSettings = ChromaSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+    gate: GateSettings = GateSettings()
+    answer: AnswerSettings = AnswerSettings()
+    ollama: OllamaSettings = OllamaSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -11,6 +11,7 @@ from .stores import ArchiveDB, DenseStore
 
 if TYPE_CHECKING:
     from ragarchive.ingest.pipeline import Ingestor
+    from .retrieval.retriever import HybridRetriever
 
 
 def quiet_third_parties() -> None:
@@ -47,6 +48,7 @@ def open_dense(settings: Settings) -> DenseStore:
 
 def build_ingestor(settings: Settings) -> "Ingestor":
     from ragarchive.ingest.pipeline import Ingestor
+    from .retrieval.retriever import HybridRetriever
 
     return Ingestor(
         settings,
@@ -54,3 +56,12 @@ def build_ingestor(settings: Settings) -> "Ingestor":
         dense_factory=lambda: open_dense(settings),
         embedder_factory=lambda: build_embedder(settings),
     )
+
+
+def build_retriever(settings: Settings, db: ArchiveDB | None = None) -> "HybridRetriever":
+    from .retrieval.retriever import HybridRetriever
+
+    db = db or open_db(settings)
+    embedder = build_embedder(settings)
+    db.check_embedder(embedder.fingerprint, claim=False)
+    return HybridRetriever(db, open_dense(settings), embedder, settings.retrieval)

@@ -253,6 +253,65 @@ class ArchiveDB:
         return [(r[0], -float(r[1])) for r in rows]
 
 
+    def chunk_rows(self, chunk_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """chunk_id -> {doc_id, ord, text, meta} for the given ids (missing ids are left out)."""
+        out: dict[str, dict[str, Any]] = {}
+        ids = list(dict.fromkeys(chunk_ids))
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            rows = self.conn.execute(
+                f"SELECT chunk_id, doc_id, ord, text, metadata FROM chunks WHERE chunk_id IN "
+                f"({','.join('?' * len(part))})",
+                part,
+            )
+            for r in rows:
+                out[r[0]] = {"doc_id": r[1], "ord": r[2], "text": r[3], "meta": json.loads(r[4])}
+        return out
+
+    def vocabulary(self) -> dict[str, int]:
+        return {r[0]: r[1] for r in self.conn.execute("SELECT word, count FROM vocab")}
+
+    def languages(self) -> list[str]:
+        """The archive's document languages, commonest first (``und`` left out)."""
+        rows = self.conn.execute(
+            "SELECT language, count(*) AS n FROM documents WHERE language != 'und' "
+            "GROUP BY language ORDER BY n DESC"
+        )
+        return [r[0] for r in rows if r[0]]
+
+    def filtered_chunk_ids(
+        self,
+        *,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        newspaper: str | None = None,
+        language: str | None = None,
+    ) -> set[str]:
+        """Chunks that pass the filters. Dates compare as ISO prefixes; a chunk without a date
+        fails any date filter (we cannot say it is in range)."""
+        where, args = [], []
+        date = "json_extract(metadata, '$.date')"
+        if date_from:
+            where.append(f"{date} != '' AND substr({date}, 1, ?) >= ?")
+            args += [len(date_from), date_from]
+        if date_to:
+            where.append(f"{date} != '' AND substr({date}, 1, ?) <= ?")
+            args += [len(date_to), date_to]
+        if newspaper:
+            # sources without a newspaper field (plain exports) carry the title instead
+            paper = (
+                "CASE WHEN json_extract(metadata, '$.newspaper') != '' "
+                "THEN json_extract(metadata, '$.newspaper') ELSE json_extract(metadata, '$.title') END"
+            )
+            where.append(f"instr(lower({paper}), ?) > 0")
+            args.append(newspaper.lower())
+        if language:
+            where.append("json_extract(metadata, '$.language') = ?")
+            args.append(language)
+        sql = "SELECT chunk_id FROM chunks" + (" WHERE " + " AND ".join(where) if where else "")
+        return {r[0] for r in self.conn.execute(sql, args)}
+
+
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 
 

@@ -1,0 +1,1 @@
+"""Evidence → answer: the grounded prompt, the generators and the verification of citations."""

@@ -1,0 +1,1 @@
+"""Question → ranked evidence: analysis, expansion, hybrid retrieval, fusion and the gate."""

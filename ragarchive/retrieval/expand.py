@@ -1,0 +1,218 @@
+"""Query expansion: more ways to find the same evidence, each variant tagged with its origin.
+
+* ``ocr``: the question's terms mapped to spellings that occur in the archive's own vocabulary
+  (rapidfuzz), so ``regierung`` also finds ``rcgierung`` and ``negierung``.
+* ``historical``: period spellings by rule (German th/t, ey/ei, c/k/z; French -oit/-ait;
+  English -our/-or, long s read as f), kept only where the archive uses them.
+* ``cross_lingual``: the question's terms carried into the archive's other languages
+  (see ``carry_terms``), no LLM needed.
+* ``llm``: variants written by Ollama from ``prompts/query_expansion.md`` (when configured).
+
+Expansion is deliberately broad: generation and verification downstream are conservative.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+from .query import Query, content_terms
+
+ORIGINS = ("original", "ocr", "historical", "cross_lingual", "llm")
+
+
+@dataclass
+class Variant:
+    origin: str
+    text: str  # what dense retrieval embeds
+    terms: list[str]  # what lexical retrieval matches
+    weight: float = 1.0
+    # question term -> [(spelling, weight)] added by this variant (for coverage and the audit)
+    mapping: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "origin": self.origin,
+            "text": self.text,
+            "terms": self.terms,
+            "weight": self.weight,
+            "mapping": {k: [[s, round(w, 3)] for s, w in v] for k, v in self.mapping.items()},
+        }
+
+
+class Vocabulary:
+    """The archive's cleaned words with their counts (the ``vocab`` table)."""
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        self.counts = counts
+        self.words = list(counts)
+
+    def count(self, word: str) -> int:
+        return self.counts.get(word, 0)
+
+
+def original_variant(query: Query) -> Variant:
+    return Variant("original", query.text, list(query.terms))
+
+
+# -- OCR variants ----------------------------------------------------------------------------
+
+def ocr_variant(
+    query: Query, vocab: Vocabulary, *, min_similarity: float = 80.0, per_term: int = 4
+) -> Variant | None:
+    """Archive spellings within a small edit distance of each term, weighted by similarity and
+    by how plausible they are as misreadings (a rarer spelling of a frequent word is typical
+    OCR noise; a frequent unrelated word of similar shape is not)."""
+    from rapidfuzz import fuzz, process
+
+    mapping: dict[str, list[tuple[str, float]]] = {}
+    for term in query.terms:
+        if len(term) < 5:  # short words have too many neighbours to be useful
+            continue
+        cutoff = max(min_similarity, 100.0 - 100.0 * 2 / len(term))  # at most ~2 edits
+        hits = process.extract(
+            term, vocab.words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=per_term * 3
+        )
+        own = vocab.count(term)
+        spellings = []
+        for word, score, _ in hits:
+            if word == term:
+                continue
+            weight = (score / 100.0) * _rarity(vocab.count(word), own)
+            if weight >= 0.4:
+                spellings.append((word, weight))
+        if spellings:
+            mapping[term] = sorted(spellings, key=lambda s: -s[1])[:per_term]
+    return _variant_from_mapping("ocr", query, mapping)
+
+
+def _rarity(variant_count: int, own_count: int) -> float:
+    """1.0 when the variant is no more frequent than the term; less as it becomes commoner."""
+    if own_count == 0 or variant_count <= own_count:
+        return 1.0
+    return max(0.0, 1.0 - math.log10(variant_count / own_count) / 2)
+
+
+# -- historical spellings ----------------------------------------------------------------------
+
+# (modern, historical) pairs applied at one position at a time, both directions where sensible.
+_HISTORICAL: dict[str, tuple[tuple[str, str], ...]] = {
+    "de": (
+        ("t", "th"), ("th", "t"), ("ei", "ey"), ("ey", "ei"), ("ai", "ay"), ("k", "c"),
+        ("c", "k"), ("z", "c"), ("c", "z"), ("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ss", "ß"),
+        ("ß", "ss"), ("ieren", "iren"), ("d", "dt"), ("dt", "d"), ("f", "ph"), ("ph", "f"),
+        ("i", "y"), ("y", "i"), ("tz", "z"), ("ei", "ej"),
+    ),
+    "fr": (
+        ("ait", "oit"), ("ais", "ois"), ("aient", "oient"), ("oit", "ait"), ("ois", "ais"),
+        ("ants", "ans"), ("ents", "ens"), ("ans", "ants"), ("ens", "ents"), ("é", "e"),
+        ("è", "e"), ("ê", "es"), ("î", "is"), ("ô", "os"), ("û", "us"), ("y", "i"), ("i", "y"),
+    ),
+    "en": (
+        ("or", "our"), ("our", "or"), ("ize", "ise"), ("ise", "ize"), ("s", "f"), ("ow", "ew"),
+        ("ct", "x"), ("c", "ck"), ("ck", "c"), ("er", "re"), ("re", "er"),
+    ),
+}
+
+
+def historical_variant(query: Query, vocab: Vocabulary, languages: Iterable[str]) -> Variant | None:
+    """Period spellings of the question's terms that actually occur in the archive."""
+    rules = [r for lang in dict.fromkeys(languages) for r in _HISTORICAL.get(lang, ())]
+    mapping: dict[str, list[tuple[str, float]]] = {}
+    for term in query.terms:
+        found = [w for w in sorted(_respellings(term, rules)) if w != term and vocab.count(w)]
+        if found:
+            mapping[term] = [(w, 0.9) for w in found[:4]]
+    return _variant_from_mapping("historical", query, mapping)
+
+
+def _respellings(word: str, rules: Sequence[tuple[str, str]], depth: int = 2) -> set[str]:
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        nxt = set()
+        for w in frontier:
+            for old, new in rules:
+                for m in re.finditer(re.escape(old), w):
+                    nxt.add(w[: m.start()] + new + w[m.end() :])
+        frontier = nxt - out
+        out |= nxt
+    return out
+
+
+def _variant_from_mapping(
+    origin: str, query: Query, mapping: dict[str, list[tuple[str, float]]]
+) -> Variant | None:
+    if not mapping:
+        return None
+    terms = list(query.terms)
+    text = query.text
+    for term, spellings in mapping.items():
+        terms += [s for s, _ in spellings]
+        text = re.sub(rf"\b{re.escape(term)}\b", spellings[0][0], text, flags=re.IGNORECASE)
+    weights = [w for spellings in mapping.values() for _, w in spellings]
+    return Variant(origin, text, list(dict.fromkeys(terms)), float(np.mean(weights)), mapping)
+
+
+# -- cross-lingual ---------------------------------------------------------------------------
+
+def carry_terms(
+    query: Query,
+    candidate_texts: Sequence[tuple[str, str]],
+    embed_terms: Callable[[list[str]], np.ndarray],
+    *,
+    min_similarity: float = 0.86,
+    per_term: int = 2,
+    max_candidates: int = 120,
+) -> Variant | None:
+    """Carry the question's content terms into the evidence's other languages.
+
+    ``candidate_texts`` are (language, text) of passages that dense retrieval (which is
+    multilingual) ranked high and that are written in another language than the question.
+    Their salient words are the candidates; a question term is carried to the candidates whose
+    embedding under the multilingual embedder is nearest to its own ("Brücke" → "pont",
+    "bridge"). Names spelled alike in every language match themselves. Restricting the
+    candidates to the passages near the question keeps this to one small embedding call and
+    keeps the translations on topic.
+    """
+    if not query.terms or not candidate_texts:
+        return None
+    candidates = _salient_words(candidate_texts, max_candidates)
+    candidates = [c for c in candidates if c not in query.terms]
+    if not candidates:
+        return None
+    vectors = embed_terms(list(query.terms) + candidates)
+    q, c = vectors[: len(query.terms)], vectors[len(query.terms) :]
+    sims = q @ c.T
+    mapping: dict[str, list[tuple[str, float]]] = {}
+    for i, term in enumerate(query.terms):
+        order = np.argsort(-sims[i])[:per_term]
+        found = [(candidates[j], float(sims[i, j])) for j in order if sims[i, j] >= min_similarity]
+        if found:
+            mapping[term] = found
+    if not mapping:
+        return None
+    carried = [s for spellings in mapping.values() for s, _ in spellings]
+    weights = [w for spellings in mapping.values() for _, w in spellings]
+    return Variant("cross_lingual", " ".join(carried), carried, float(np.mean(weights)), mapping)
+
+
+def _salient_words(candidate_texts: Sequence[tuple[str, str]], limit: int) -> list[str]:
+    """Words of the passages that are rare in their language (names, content words)."""
+    from wordfreq import zipf_frequency
+
+    scored: dict[str, float] = {}
+    for lang, text in candidate_texts:
+        for w in content_terms(text):
+            if len(w) < 4 or w in scored:
+                continue
+            z = zipf_frequency(w, lang) if lang in ("de", "fr", "en") else 3.0
+            if z >= 5.5:  # function-like words carry no topic
+                continue
+            scored[w] = z if z > 0 else 2.5  # unknown words: names or OCR noise, middle rank
+    ranked = sorted(scored, key=lambda w: (abs(scored[w] - 3.5), w))
+    return ranked[:limit]

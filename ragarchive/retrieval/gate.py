@@ -1,0 +1,163 @@
+"""The confidence gate: features of the retrieval → a confidence in [0, 1] → answer or refuse.
+
+Features (all in [0, 1] or close to it, so one logistic model can weigh them):
+
+* ``dense_top``: cosine similarity of the original question to its best chunk (e5 scale);
+* ``dense_margin``: how far the best chunk stands above the 5th (a clear winner vs a plateau);
+* ``coverage``: share of the question's content terms found (fuzzily, or through one of their
+  expansions) in the best passage; the best of the top three passages counts;
+* ``agreement``: share of the non-empty ranked lists that have the top fused chunk in their
+  top 10 (dense, words, trigrams and the variants agree on it);
+* ``lexical_top``: whether the original question's word search ranks the top passage first.
+
+The calibration (weights, intercept, threshold) is JSON stored next to the index
+(``<archive>/calibration.json``); without one, the default calibration shipped for the default
+embedder applies (``ragarchive/data/default_calibration.json``, how it was fitted is written in
+it and in docs/retrieval.md).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .fuse import Passage
+from .retriever import Retrieval
+
+FEATURES = ("dense_top", "dense_margin", "coverage", "agreement", "lexical_top")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+@dataclass
+class Calibration:
+    weights: dict[str, float]
+    intercept: float
+    threshold: float
+    embedder: str | None = None
+    source: str = "default"
+    notes: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def confidence(self, features: dict[str, float]) -> float:
+        z = self.intercept + sum(self.weights.get(k, 0.0) * features.get(k, 0.0) for k in FEATURES)
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "weights": self.weights,
+            "intercept": self.intercept,
+            "threshold": self.threshold,
+            "embedder": self.embedder,
+            "source": self.source,
+            "notes": self.notes,
+            **self.extra,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], source: str) -> "Calibration":
+        known = {"weights", "intercept", "threshold", "embedder", "notes", "source"}
+        return cls(
+            weights={k: float(v) for k, v in data["weights"].items()},
+            intercept=float(data["intercept"]),
+            threshold=float(data["threshold"]),
+            embedder=data.get("embedder"),
+            source=source,
+            notes=data.get("notes", ""),
+            extra={k: v for k, v in data.items() if k not in known},
+        )
+
+
+def load_calibration(archive_dir: Path) -> Calibration:
+    """The archive's own calibration when it has one, else the shipped default."""
+    own = archive_dir / "calibration.json"
+    if own.is_file():
+        return Calibration.from_json(json.loads(own.read_text(encoding="utf-8")), str(own))
+    text = resources.files("ragarchive").joinpath("data/default_calibration.json").read_text("utf-8")
+    return Calibration.from_json(json.loads(text), "default")
+
+
+@dataclass
+class GateDecision:
+    confidence: float
+    threshold: float
+    features: dict[str, float]
+    passed: bool
+    reason: str | None  # None, "no_evidence" or "weak_evidence"
+
+
+def gate(retrieval: Retrieval, calibration: Calibration, threshold: float | None = None) -> GateDecision:
+    threshold = calibration.threshold if threshold is None else threshold
+    if not retrieval.passages:
+        return GateDecision(0.0, threshold, {}, False, "no_evidence")
+    features = retrieval_features(retrieval)
+    conf = calibration.confidence(features)
+    passed = conf >= threshold
+    return GateDecision(conf, threshold, features, passed, None if passed else "weak_evidence")
+
+
+def retrieval_features(retrieval: Retrieval) -> dict[str, float]:
+    dense = retrieval.list_named("original/dense")
+    sims = [s for _, s in dense.hits] if dense else []
+    top = sims[0] if sims else 0.0
+    fifth = sims[min(4, len(sims) - 1)] if sims else 0.0
+    return {
+        "dense_top": top,
+        "dense_margin": top - fifth,
+        "coverage": max(
+            (term_coverage(retrieval, p) for p in retrieval.passages[:3]), default=0.0
+        ),
+        "agreement": _agreement(retrieval),
+        "lexical_top": _lexical_top(retrieval),
+    }
+
+
+def term_coverage(retrieval: Retrieval, passage: Passage) -> float:
+    """Share of question terms present in the passage, directly, fuzzily or as an expansion."""
+    terms = retrieval.query.terms
+    if not terms:
+        return 0.0
+    words = {w.lower() for w in _WORD.findall(passage.text)}
+    spellings = _spellings(retrieval)
+    return sum(_present(t, spellings.get(t, ()), words) for t in terms) / len(terms)
+
+
+def _spellings(retrieval: Retrieval) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for v in retrieval.variants:
+        for term, pairs in v.mapping.items():
+            out.setdefault(term, []).extend(s for s, _ in pairs)
+    return out
+
+
+def _present(term: str, spellings: Any, words: set[str]) -> bool:
+    from rapidfuzz import fuzz, process
+
+    if term in words or any(s in words for s in spellings):
+        return True
+    if len(term) < 5:
+        return False
+    # inflection and OCR damage: a word sharing a long prefix or nearly the same letters
+    hit = process.extractOne(term, words, scorer=fuzz.ratio, score_cutoff=82)
+    return hit is not None or any(w.startswith(term[: max(5, len(term) - 3)]) for w in words)
+
+
+def _agreement(retrieval: Retrieval) -> float:
+    if not retrieval.fused:
+        return 0.0
+    best = retrieval.fused[0].chunk_id
+    lists = [lst for lst in retrieval.lists if lst.hits]
+    if not lists:
+        return 0.0
+    return sum(any(cid == best for cid, _ in lst.hits[:10]) for lst in lists) / len(lists)
+
+
+def _lexical_top(retrieval: Retrieval) -> float:
+    words = retrieval.list_named("original/words")
+    if not words or not words.hits or not retrieval.passages:
+        return 0.0
+    return 1.0 if words.hits[0][0] in retrieval.passages[0].chunk_ids else 0.0

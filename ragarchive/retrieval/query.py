@@ -1,0 +1,130 @@
+"""The question as the rest of the pipeline sees it: text, language, content terms and filters."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ragarchive.ingest.langid import UND, detect_language
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+_NUMBER = re.compile(r"\b\d[\d.,]*\b")
+# Languages the question analyser knows how to tell apart with word lists.
+QUESTION_LANGUAGES = ("de", "fr", "en")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict retrieval: ISO dates compared as prefixes (``1870`` ≤ ``1870-05-02``)."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    newspaper: str | None = None  # case-insensitive substring of the newspaper title
+    language: str | None = None
+
+    def active(self) -> bool:
+        return any((self.date_from, self.date_to, self.newspaper, self.language))
+
+    def to_json(self) -> dict[str, str | None]:
+        return {
+            "date_from": self.date_from,
+            "date_to": self.date_to,
+            "newspaper": self.newspaper,
+            "language": self.language,
+        }
+
+
+@dataclass
+class Query:
+    text: str
+    language: str
+    language_source: str  # "detected", "words" or "default"
+    terms: list[str]  # content words, lower-case, in question order
+    numbers: list[str]
+    filters: Filters = field(default_factory=Filters)
+
+
+def analyse_question(text: str, default_language: str, filters: Filters | None = None) -> Query:
+    """Language (falling back to ``default_language`` when it cannot tell) and content terms."""
+    language, source = question_language(text, default_language)
+    return Query(
+        text=text.strip(),
+        language=language,
+        language_source=source,
+        terms=content_terms(text),
+        numbers=_NUMBER.findall(text),
+        filters=filters or Filters(),
+    )
+
+
+def question_language(text: str, default_language: str) -> tuple[str, str]:
+    """langdetect when the question is long enough, else a vote of common words, else default.
+
+    Questions are short; langdetect needs ~40 letters to be trustworthy. Below that, function
+    words decide ("wer", "die" → de; "qui", "les" → fr): each word votes for the languages in
+    whose word list it is very common.
+    """
+    guess = detect_language(text, min_letters=40, min_prob=0.85)
+    if guess.language in QUESTION_LANGUAGES:
+        return guess.language, "detected"
+    voted = _function_word_vote(text)
+    if voted:
+        return voted, "words"
+    return default_language, "default"
+
+
+def _function_word_vote(text: str) -> str | None:
+    from wordfreq import zipf_frequency
+
+    scores = dict.fromkeys(QUESTION_LANGUAGES, 0.0)
+    for word in (w.lower() for w in _WORD.findall(text)):
+        z = {lang: zipf_frequency(word, lang) for lang in QUESTION_LANGUAGES}
+        best = max(z.values())
+        if best < 4.5:  # only frequent words vote: names and rare words say little
+            continue
+        for lang, value in z.items():
+            if value >= best - 0.5:
+                scores[lang] += 1.0
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1]:
+        return ranked[0][0]
+    return None
+
+
+def content_terms(text: str) -> list[str]:
+    """Words that carry meaning: not function words of de/fr/en, at least 3 letters."""
+    seen: dict[str, None] = {}
+    for word in _WORD.findall(text):
+        w = word.lower().strip("'’-")
+        w = re.sub(r"^(?:l|d|qu|j|n|s|c)['’]", "", w)  # French elision: l'église → église
+        if len(w) >= 3 and not is_stopword(w):
+            seen.setdefault(w, None)
+    return list(seen)
+
+
+def is_stopword(word: str) -> bool:
+    return word in _STOPWORDS
+
+
+# Question and function words of the three languages. Kept short and explicit rather than taken
+# from a frequency cut-off: a frequency cut would also drop common content words ("Stadt", "war").
+_STOPWORDS = frozenset(
+    """
+    the a an and or of to in on at by for from with about into over after before during under
+    was were is are be been being has have had do does did what which who whom whose when where
+    why how many much did that this these those there their they them his her its it he she we
+    you your our not no than then also any some all each other such only very can could would
+    should will shall may might must one ever said say tell according newspaper article report
+    reported paper
+    der die das den dem des ein eine einer eines einem einen und oder aber in im an am auf aus
+    bei mit nach von vom zu zum zur für über unter vor hinter neben zwischen durch gegen ohne um
+    wer wen wem wessen was wann wo woher wohin warum wie wieviel wieviele viele welche welcher
+    welches welchen welchem ist sind war waren wird wurde wurden worden sein hat haben hatte
+    hatten es er sie wir ihr ihm ihn ihre sich nicht kein keine auch noch nur schon so als dass
+    daß laut zeitung artikel berichtet bericht
+    le la les un une des du de d au aux et ou mais en dans sur sous par pour avec sans chez
+    entre vers qui que quoi quel quelle quels quelles quand où comment combien pourquoi est sont
+    était étaient fut a ont avait avaient été être ce cet cette ces il elle ils elles on nous
+    vous leur leurs son sa ses se ne pas plus y selon journal article rapporte
+    """.split()
+)

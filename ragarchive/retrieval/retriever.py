@@ -1,0 +1,189 @@
+"""Hybrid retrieval: dense (Chroma) and lexical (FTS5 words, trigrams) lists for every query
+variant, fused with reciprocal-rank fusion, neighbouring chunks merged into passages."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from ragarchive.config import RetrievalSettings
+from ragarchive.embedding import Embedder
+from ragarchive.stores import ArchiveDB, DenseStore
+
+from .expand import (
+    Variant,
+    Vocabulary,
+    carry_terms,
+    historical_variant,
+    ocr_variant,
+    original_variant,
+)
+from .fuse import FusedHit, Passage, RankedList, merge_adjacent, reciprocal_rank_fusion
+from .query import Query
+
+# Expanders that need an LLM return extra variants for a query (see answering/ollama_client).
+LlmExpander = Callable[[Query], list[Variant]]
+
+
+@dataclass
+class Retrieval:
+    query: Query
+    variants: list[Variant]
+    lists: list[RankedList]
+    fused: list[FusedHit]
+    passages: list[Passage]
+    chunks: dict[str, dict]  # chunk rows of every fused hit
+    query_vector: np.ndarray | None
+    timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # e.g. an expansion that failed
+
+    def list_named(self, name: str) -> RankedList | None:
+        return next((lst for lst in self.lists if lst.name == name), None)
+
+
+class HybridRetriever:
+    def __init__(
+        self,
+        db: ArchiveDB,
+        dense: DenseStore,
+        embedder: Embedder,
+        settings: RetrievalSettings,
+        llm_expander: LlmExpander | None = None,
+    ) -> None:
+        self.db = db
+        self.dense = dense
+        self.embedder = embedder
+        self.settings = settings
+        self.llm_expander = llm_expander
+        self._vocab: Vocabulary | None = None
+        self._languages: list[str] | None = None
+        self._term_vectors: dict[str, np.ndarray] = {}
+
+    @property
+    def vocab(self) -> Vocabulary:
+        if self._vocab is None:
+            self._vocab = Vocabulary(self.db.vocabulary())
+        return self._vocab
+
+    @property
+    def languages(self) -> list[str]:
+        if self._languages is None:
+            self._languages = self.db.languages()
+        return self._languages
+
+    def retrieve(self, query: Query, *, expansions: list[str] | None = None) -> Retrieval:
+        enabled = set(self.settings.expansions if expansions is None else expansions)
+        timings: dict[str, float] = {}
+        notes: list[str] = []
+        allowed = self._allowed(query)
+        t = time.perf_counter()
+        qvec = self.embedder.embed_query(query.text)
+        dense0 = self._dense(qvec, allowed)
+        timings["embed_query"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        variants = [original_variant(query)] + self._expand(query, enabled, dense0, notes)
+        timings["expand"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        lists = [self._list("original", "dense", 1.0, dense0)]
+        for v in variants[1:]:
+            lists.append(self._list(v.origin, "dense", v.weight, self._dense(self._embed(v.text), allowed)))
+        timings["dense"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        lists.append(
+            self._list("original", "trigram", 1.0, self._lexical(" ".join(query.terms), allowed, trigram=True))
+        )
+        for v in variants:
+            lists.append(self._list(v.origin, "words", v.weight, self._lexical(" ".join(v.terms), allowed)))
+        timings["lexical"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        fused = reciprocal_rank_fusion([lst for lst in lists if lst.hits], k=self.settings.rrf_k)
+        top = fused[: self.settings.per_list]
+        chunks = self.db.chunk_rows([h.chunk_id for h in top])
+        passages = merge_adjacent(top, chunks, limit=self.settings.passages)
+        timings["fuse"] = time.perf_counter() - t
+        return Retrieval(query, variants, lists, fused, passages, chunks, qvec, timings, notes)
+
+    # -- expansion ------------------------------------------------------------------------------
+    def _expand(
+        self, query: Query, enabled: set[str], dense0: list[tuple[str, float]], notes: list[str]
+    ) -> list[Variant]:
+        out: list[Variant | None] = []
+        if "ocr" in enabled:
+            out.append(ocr_variant(query, self.vocab))
+        if "historical" in enabled:
+            out.append(historical_variant(query, self.vocab, [query.language, *self.languages]))
+        if "cross_lingual" in enabled:
+            out.append(self._cross_lingual(query, dense0))
+        if "llm" in enabled and self.llm_expander is not None:
+            try:
+                out.extend(self.llm_expander(query))
+            except Exception as exc:  # an expansion failure must never stop retrieval
+                notes.append(f"llm expansion skipped: {exc}")
+        return [v for v in out if v is not None]
+
+    def _cross_lingual(self, query: Query, dense0: list[tuple[str, float]]) -> Variant | None:
+        rows = self.db.chunk_rows([cid for cid, _ in dense0[:10]])
+        foreign = [
+            (r["meta"].get("language", "und"), r["text"])
+            for cid, _ in dense0[:10]
+            if (r := rows.get(cid)) and r["meta"].get("language") not in (query.language, "und")
+        ][:4]
+        return carry_terms(
+            query,
+            foreign,
+            self._embed_terms,
+            min_similarity=self.settings.cross_lingual_similarity,
+        )
+
+    def _embed_terms(self, words: list[str]) -> np.ndarray:
+        todo = [w for w in dict.fromkeys(words) if w not in self._term_vectors]
+        if todo:
+            for w, v in zip(todo, self.embedder.embed_documents(todo)):
+                self._term_vectors[w] = v
+        return np.stack([self._term_vectors[w] for w in words])
+
+    # -- lists ----------------------------------------------------------------------------------
+    def _allowed(self, query: Query) -> set[str] | None:
+        f = query.filters
+        if not f.active():
+            return None
+        return self.db.filtered_chunk_ids(
+            date_from=f.date_from, date_to=f.date_to, newspaper=f.newspaper, language=f.language
+        )
+
+    def _embed(self, text: str) -> np.ndarray:
+        return self.embedder.embed_query(text)
+
+    def _dense(self, vector: np.ndarray, allowed: set[str] | None) -> list[tuple[str, float]]:
+        n = self.settings.per_list
+        if allowed is None:
+            return self.dense.query(vector, n)
+        if not allowed:
+            return []
+        # Chroma cannot compare ISO date strings; fetch more and keep the allowed ones.
+        hits = self.dense.query(vector, n * 10)
+        return [h for h in hits if h[0] in allowed][:n]
+
+    def _lexical(self, text: str, allowed: set[str] | None, trigram: bool = False) -> list[tuple[str, float]]:
+        n = self.settings.per_list
+        search = self.db.search_trigrams if trigram else self.db.search_words
+        if allowed is None:
+            return search(text, n)
+        if not allowed:
+            return []
+        return [h for h in search(text, n * 10) if h[0] in allowed][:n]
+
+    def _list(self, origin: str, kind: str, variant_weight: float, hits: list) -> RankedList:
+        kind_weight = {
+            "dense": self.settings.weight_dense,
+            "words": self.settings.weight_words,
+            "trigram": self.settings.weight_trigram,
+        }[kind]
+        return RankedList(f"{origin}/{kind}", origin, kind, kind_weight * variant_weight, hits)
