@@ -179,6 +179,46 @@ def demo(
     raise typer.Exit(0 if report.ok else 1)
 
 
+@app.command()
+def ask(
+    ctx: typer.Context,
+    question: str = typer.Argument(..., help="The question, in any language of the archive."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    date_from: Optional[str] = typer.Option(None, help="Earliest date, ISO (1870 or 1870-05)."),
+    date_to: Optional[str] = typer.Option(None, help="Latest date, ISO."),
+    newspaper: Optional[str] = typer.Option(None, help="Newspaper title (substring)."),
+    language: Optional[str] = typer.Option(None, help="Only evidence in this language (de, fr, en)."),
+    generator: Optional[str] = typer.Option(None, help="extractive (default) or ollama."),
+    ollama_host: Optional[str] = typer.Option(None, help="Ollama server URL."),
+    ollama_model: Optional[str] = typer.Option(None, help="Ollama model name."),
+    threshold: Optional[float] = typer.Option(None, help="Confidence threshold (0-1)."),
+) -> None:
+    """Answer from the archive with citations, or decline with the reason."""
+    from .retrieval.query import Filters
+    from .services import build_ask_service
+
+    settings = _settings(
+        ctx,
+        answer={"generator": generator},
+        ollama={"host": ollama_host, "model": ollama_model},
+        gate={"threshold": threshold},
+    )
+    service = build_ask_service(settings)
+    filters = Filters(date_from, date_to, newspaper, language)
+    stream = not as_json and settings.answer.generator == "ollama" and sys.stdout.isatty()
+    result = service.ask(question, filters, on_token=_echo_token if stream else None)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        from .reporting import print_ask_result
+
+        print_ask_result(result)
+
+
+def _echo_token(piece: str) -> None:
+    typer.echo(piece, nl=False, err=True)
+
+
 def main() -> None:
     try:
         app()

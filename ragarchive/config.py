@@ -102,6 +102,12 @@ class RetrievalSettings(BaseModel):
     weight_dense: float = Field(1.0, ge=0, description="RRF weight of dense lists.")
     weight_words: float = Field(1.0, ge=0, description="RRF weight of FTS5 word lists.")
     weight_trigram: float = Field(0.5, ge=0, description="RRF weight of FTS5 trigram lists.")
+    # Variants mostly echo the original question; weighing their lists lower keeps a rare,
+    # decisive word of the original (a name in the word index) from being outvoted by them.
+    weight_variants: dict[str, float] = Field(
+        {"ocr": 0.5, "historical": 0.5, "cross_lingual": 0.7, "llm": 0.7},
+        description="RRF weight factor of each variant origin's lists (the original has 1.0).",
+    )
     passages: int = Field(5, ge=1, le=20, description="Evidence passages given to the generator.")
     cross_lingual_similarity: float = Field(
         0.86, ge=0, le=1, description="Cosine (e5) for carrying a term into another language."

@@ -21,3 +21,7 @@ class EmbedderMismatchError(RagArchiveError):
 
 class IndexError_(RagArchiveError):
     """The index is missing, locked or damaged."""
+
+
+class BackendError(RagArchiveError):
+    """The answer generator (Ollama) cannot be reached or failed; asking refuses `backend_error`."""

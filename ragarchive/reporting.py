@@ -101,3 +101,30 @@ def print_documents(rows: list[dict[str, Any]]) -> None:
         )
     _out.print(table)
     _out.print(f"{len(rows)} documents")
+
+
+def print_ask_result(result: Any) -> None:
+    """An answer with its sources, or a refusal with its reason and the closest passages."""
+    console = Console()
+    head = "Answer" if result.decision == "answer" else f"Refused ({result.reason})"
+    console.print(
+        f"[bold]{head}[/bold]  confidence {result.confidence:.2f} "
+        f"(threshold {result.threshold:.2f}), language {result.language}"
+    )
+    console.print(result.text, highlight=False)
+    rows = result.citations if result.decision == "answer" else result.passages
+    if not rows:
+        return
+    table = Table(title="sources" if result.decision == "answer" else "closest passages")
+    for col in ("n", "newspaper / title", "date", "page", "lang", "snippet"):
+        table.add_column(col, overflow="fold")
+    for c in rows:
+        table.add_row(
+            str(c.n),
+            c.newspaper or c.title,
+            c.date,
+            "" if c.page is None else str(c.page),
+            c.language,
+            c.snippet,
+        )
+    console.print(table)

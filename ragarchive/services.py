@@ -11,6 +11,7 @@ from .stores import ArchiveDB, DenseStore
 
 if TYPE_CHECKING:
     from ragarchive.ingest.pipeline import Ingestor
+    from .asking import AskService
     from .retrieval.retriever import HybridRetriever
 
 
@@ -48,6 +49,7 @@ def open_dense(settings: Settings) -> DenseStore:
 
 def build_ingestor(settings: Settings) -> "Ingestor":
     from ragarchive.ingest.pipeline import Ingestor
+    from .asking import AskService
     from .retrieval.retriever import HybridRetriever
 
     return Ingestor(
@@ -59,9 +61,46 @@ def build_ingestor(settings: Settings) -> "Ingestor":
 
 
 def build_retriever(settings: Settings, db: ArchiveDB | None = None) -> "HybridRetriever":
+    from .asking import AskService
     from .retrieval.retriever import HybridRetriever
 
     db = db or open_db(settings)
     embedder = build_embedder(settings)
     db.check_embedder(embedder.fingerprint, claim=False)
     return HybridRetriever(db, open_dense(settings), embedder, settings.retrieval)
+
+
+def build_ask_service(settings: Settings) -> "AskService":
+    """Retriever, generator, calibration and verification, wired from configuration."""
+    from .asking import AskService
+    from .retrieval.gate import load_calibration
+
+    retriever = build_retriever(settings)
+    embed = retriever.embedder.embed_documents
+    ollama = settings.ollama
+    if settings.answer.generator == "ollama":
+        from .answering.generators import OllamaGenerator
+
+        if not ollama.host:
+            from .errors import ConfigError
+
+            raise ConfigError(
+                "The ollama generator needs a server: set ollama.host (--ollama-host or "
+                "RAGARCHIVE_OLLAMA__HOST), or use --generator extractive."
+            )
+        generator = OllamaGenerator(
+            ollama.host, ollama.model, ollama.timeout, settings.answer.max_sentences
+        )
+        retriever.llm_expander = _llm_expander(generator, retriever, ollama.expansion_variants)
+    else:
+        from .answering.generators import ExtractiveGenerator
+
+        generator = ExtractiveGenerator(embed, max_sentences=settings.answer.max_sentences)
+    calibration = load_calibration(settings.archive_dir)
+    return AskService(settings, retriever, generator, calibration, embed)
+
+
+def _llm_expander(generator, retriever, n: int):  # type: ignore[no-untyped-def]
+    from .retrieval.llm_expand import LlmQueryExpander
+
+    return LlmQueryExpander(generator.complete, retriever.languages, n) if n else None

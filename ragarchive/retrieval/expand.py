@@ -62,12 +62,19 @@ def original_variant(query: Query) -> Variant:
 # -- OCR variants ----------------------------------------------------------------------------
 
 def ocr_variant(
-    query: Query, vocab: Vocabulary, *, min_similarity: float = 80.0, per_term: int = 4
+    query: Query,
+    vocab: Vocabulary,
+    languages: Sequence[str] = (),
+    *,
+    min_similarity: float = 80.0,
+    per_term: int = 4,
 ) -> Variant | None:
     """Archive spellings within a small edit distance of each term, weighted by similarity and
     by how plausible they are as misreadings (a rarer spelling of a frequent word is typical
-    OCR noise; a frequent unrelated word of similar shape is not)."""
+    OCR noise; a frequent unrelated word of similar shape is not). Words of the archive's
+    languages are never taken as misreadings: ``geöffnet`` is not an OCR form of ``eröffnet``."""
     from rapidfuzz import fuzz, process
+    from wordfreq import zipf_frequency
 
     mapping: dict[str, list[tuple[str, float]]] = {}
     for term in query.terms:
@@ -80,7 +87,7 @@ def ocr_variant(
         own = vocab.count(term)
         spellings = []
         for word, score, _ in hits:
-            if word == term:
+            if word == term or any(zipf_frequency(word, lang) >= 2.5 for lang in languages):
                 continue
             weight = (score / 100.0) * _rarity(vocab.count(word), own)
             if weight >= 0.4:

@@ -122,16 +122,8 @@ def term_coverage(retrieval: Retrieval, passage: Passage) -> float:
     if not terms:
         return 0.0
     words = {w.lower() for w in _WORD.findall(passage.text)}
-    spellings = _spellings(retrieval)
+    spellings = retrieval.spellings()
     return sum(_present(t, spellings.get(t, ()), words) for t in terms) / len(terms)
-
-
-def _spellings(retrieval: Retrieval) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for v in retrieval.variants:
-        for term, pairs in v.mapping.items():
-            out.setdefault(term, []).extend(s for s, _ in pairs)
-    return out
 
 
 def _present(term: str, spellings: Any, words: set[str]) -> bool:

@@ -24,6 +24,8 @@ from .expand import (
 from .fuse import FusedHit, Passage, RankedList, merge_adjacent, reciprocal_rank_fusion
 from .query import Query
 
+_WORDLISTS = ("de", "fr", "en", "it", "nl", "es", "pt", "sv", "da", "pl", "la")
+
 # Expanders that need an LLM return extra variants for a query (see answering/ollama_client).
 LlmExpander = Callable[[Query], list[Variant]]
 
@@ -42,6 +44,14 @@ class Retrieval:
 
     def list_named(self, name: str) -> RankedList | None:
         return next((lst for lst in self.lists if lst.name == name), None)
+
+    def spellings(self) -> dict[str, list[str]]:
+        """Question term -> the spellings and translations the expansions added for it."""
+        out: dict[str, list[str]] = {}
+        for v in self.variants:
+            for term, pairs in v.mapping.items():
+                out.setdefault(term, []).extend(s for s, _ in pairs)
+        return out
 
 
 class HybridRetriever:
@@ -100,6 +110,7 @@ class HybridRetriever:
         )
         for v in variants:
             lists.append(self._list(v.origin, "words", v.weight, self._lexical(" ".join(v.terms), allowed)))
+        self._keep_foreign(lists, query.language)
         timings["lexical"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -116,7 +127,8 @@ class HybridRetriever:
     ) -> list[Variant]:
         out: list[Variant | None] = []
         if "ocr" in enabled:
-            out.append(ocr_variant(query, self.vocab))
+            known = [x for x in dict.fromkeys([query.language, *self.languages]) if x in _WORDLISTS]
+            out.append(ocr_variant(query, self.vocab, known))
         if "historical" in enabled:
             out.append(historical_variant(query, self.vocab, [query.language, *self.languages]))
         if "cross_lingual" in enabled:
@@ -148,6 +160,17 @@ class HybridRetriever:
             for w, v in zip(todo, self.embedder.embed_documents(todo)):
                 self._term_vectors[w] = v
         return np.stack([self._term_vectors[w] for w in words])
+
+    def _keep_foreign(self, lists: list[RankedList], language: str) -> None:
+        """Cross-lingual lists exist to reach the other languages: there they may vote, but in
+        the question's own language the original's lists already speak."""
+        foreign = [lst for lst in lists if lst.origin == "cross_lingual"]
+        ids = [cid for lst in foreign for cid, _ in lst.hits]
+        if not ids:
+            return
+        rows = self.db.chunk_rows(ids)
+        for lst in foreign:
+            lst.hits = [h for h in lst.hits if rows.get(h[0], {}).get("meta", {}).get("language") != language]
 
     # -- lists ----------------------------------------------------------------------------------
     def _allowed(self, query: Query) -> set[str] | None:
@@ -186,4 +209,6 @@ class HybridRetriever:
             "words": self.settings.weight_words,
             "trigram": self.settings.weight_trigram,
         }[kind]
-        return RankedList(f"{origin}/{kind}", origin, kind, kind_weight * variant_weight, hits)
+        origin_weight = self.settings.weight_variants.get(origin, 1.0)
+        weight = kind_weight * variant_weight * origin_weight
+        return RankedList(f"{origin}/{kind}", origin, kind, weight, hits)

@@ -1,0 +1,235 @@
+"""The ask service: question → Answer with verified citations, or Refusal with its reason.
+
+The CLI, the UI and evaluation all call ``AskService.ask``; a refusal is a normal result, never
+an exception. Reasons: ``no_evidence``, ``weak_evidence``, ``model_declined``,
+``unsupported_answer``, ``backend_error``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .answering.generators import Generator, GenerationRequest, TokenSink
+from .answering.grounding import Verification, verify
+from .answering.prompting import EvidenceItem, refusal_message
+from .config import Settings
+from .errors import BackendError
+from .retrieval.fuse import Passage
+from .retrieval.gate import Calibration, GateDecision, gate
+from .retrieval.query import Filters, analyse_question
+from .retrieval.retriever import HybridRetriever, Retrieval
+
+REASONS = ("no_evidence", "weak_evidence", "model_declined", "unsupported_answer", "backend_error")
+
+
+@dataclass
+class Citation:
+    n: int
+    document_id: str
+    chunk_id: str
+    title: str
+    newspaper: str
+    date: str
+    page: int | None
+    language: str
+    snippet: str
+    score: float
+    chunk_ids: list[str] = field(default_factory=list)
+    text: str = ""  # the whole passage as given to the generator
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "document_id": self.document_id,
+            "chunk_id": self.chunk_id,
+            "title": self.title,
+            "newspaper": self.newspaper,
+            "date": self.date,
+            "page": self.page,
+            "language": self.language,
+            "snippet": self.snippet,
+            "score": round(self.score, 5),
+        }
+
+
+@dataclass
+class AskResult:
+    decision: str  # "answer" | "refuse"
+    reason: str | None
+    text: str
+    language: str
+    confidence: float
+    threshold: float
+    citations: list[Citation]
+    passages: list[Citation]  # the closest passages (all evidence considered)
+    # what the audit and the UI need besides the public fields
+    question: str = ""
+    filters: Filters = field(default_factory=Filters)
+    retrieval: Retrieval | None = None
+    gate: GateDecision | None = None
+    verification: Verification | None = None
+    generator: str = ""
+    model: str | None = None
+    prompt_name: str | None = None
+    prompt_sha256: str | None = None
+    draft: str = ""
+    detail: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "decision": self.decision,
+            "reason": self.reason,
+            "text": self.text,
+            "language": self.language,
+            "confidence": round(self.confidence, 4),
+            "threshold": round(self.threshold, 4),
+            "citations": [c.to_json() for c in self.citations],
+            "passages": [p.to_json() for p in self.passages],
+        }
+
+
+class AskService:
+    def __init__(
+        self,
+        settings: Settings,
+        retriever: HybridRetriever,
+        generator: Generator,
+        calibration: Calibration,
+        embed: Callable[[list[str]], Any] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.retriever = retriever
+        self.generator = generator
+        self.calibration = calibration
+        self._embed = embed
+
+    def ask(
+        self,
+        question: str,
+        filters: Filters | None = None,
+        on_token: TokenSink | None = None,
+    ) -> AskResult:
+        t0 = time.perf_counter()
+        query = analyse_question(question, self.settings.retrieval.default_language, filters)
+        retrieval = self.retriever.retrieve(query)
+        timings = {f"retrieve.{k}": v for k, v in retrieval.timings.items()}
+        t = time.perf_counter()
+        decision = gate(retrieval, self.calibration, self.settings.gate.threshold)
+        timings["gate"] = time.perf_counter() - t
+        passages = [self._citation(i + 1, p, retrieval) for i, p in enumerate(retrieval.passages)]
+        base = dict(
+            language=query.language,
+            confidence=decision.confidence,
+            threshold=decision.threshold,
+            passages=passages,
+            question=question,
+            filters=query.filters,
+            retrieval=retrieval,
+            gate=decision,
+            generator=self.generator.name,
+            model=self.generator.model,
+            timings=timings,
+        )
+        if not decision.passed:
+            return self._refuse(decision.reason or "weak_evidence", base, t0)
+        return self._answer(retrieval, passages, base, on_token, t0)
+
+    def _answer(self, retrieval: Retrieval, passages: list[Citation], base: dict,
+                on_token: TokenSink | None, t0: float) -> AskResult:
+        evidence = [_evidence_item(c) for c in passages]
+        request = GenerationRequest(
+            question=retrieval.query.text,
+            language=retrieval.query.language,
+            evidence=evidence,
+            terms=retrieval.query.terms,
+            spellings=retrieval.spellings(),
+            query_vector=retrieval.query_vector,
+        )
+        t = time.perf_counter()
+        try:
+            draft = self.generator.generate(request, on_token)
+        except BackendError as exc:
+            base["timings"]["generate"] = time.perf_counter() - t
+            return self._refuse("backend_error", base, t0, detail=str(exc))
+        base["timings"]["generate"] = time.perf_counter() - t
+        base.update(
+            draft=draft.text,
+            prompt_name=draft.prompt.name if draft.prompt else None,
+            prompt_sha256=draft.prompt.sha256 if draft.prompt else None,
+        )
+        if draft.declined:
+            return self._refuse("model_declined", base, t0)
+        t = time.perf_counter()
+        cfg = self.settings.answer
+        check = verify(draft.text, evidence, min_support=cfg.min_support, embed=self._embed)
+        base["timings"]["verify"] = time.perf_counter() - t
+        base["verification"] = check
+        kept = check.supported
+        if not kept or (cfg.on_unsupported == "refuse" and not check.all_supported):
+            return self._refuse("unsupported_answer", base, t0)
+        cited = sorted({n for s in kept for n in s.citations})
+        base["timings"]["total"] = time.perf_counter() - t0
+        return AskResult(
+            decision="answer",
+            reason=None,
+            text=check.text(),
+            citations=[c for c in passages if c.n in cited],
+            **base,
+        )
+
+    def _refuse(self, reason: str, base: dict, t0: float, detail: str = "") -> AskResult:
+        base["timings"]["total"] = time.perf_counter() - t0
+        short = detail.split(" — ")[0] if detail else ""
+        return AskResult(
+            decision="refuse",
+            reason=reason,
+            text=refusal_message(reason, base["language"], short),
+            citations=[],
+            detail=detail,
+            **base,
+        )
+
+    def _citation(self, n: int, p: Passage, retrieval: Retrieval) -> Citation:
+        m = p.meta
+        page = m.get("page")
+        return Citation(
+            n=n,
+            document_id=p.doc_id,
+            chunk_id=p.chunk_ids[0],
+            title=m.get("title") or "",
+            newspaper=m.get("newspaper") or "",
+            date=m.get("date") or "",
+            page=page if isinstance(page, int) and page >= 0 else None,
+            language=m.get("language") or "und",
+            snippet=snippet(p.text, retrieval),
+            score=p.score,
+            chunk_ids=p.chunk_ids,
+            text=p.text,
+        )
+
+
+def _evidence_item(c: Citation) -> EvidenceItem:
+    return EvidenceItem(
+        n=c.n,
+        newspaper=c.newspaper,
+        title=c.title,
+        date=c.date,
+        page="" if c.page is None else str(c.page),
+        language=c.language,
+        text=c.text,
+    )
+
+
+def snippet(text: str, retrieval: Retrieval, width: int = 320) -> str:
+    """A window of the passage around the first matched question term (or its expansion)."""
+    forms = [f for t, extra in retrieval.spellings().items() for f in (t, *extra)]
+    forms += retrieval.query.terms
+    low = text.lower()
+    positions = [i for f in forms if len(f) >= 3 and (i := low.find(f)) >= 0]
+    start = max(0, min(positions) - width // 3) if positions else 0
+    piece = re.sub(r"\s+", " ", text[start : start + width]).strip()
+    return ("…" if start > 0 else "") + piece + ("…" if start + width < len(text) else "")

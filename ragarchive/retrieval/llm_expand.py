@@ -1,0 +1,33 @@
+"""Query variants written by an LLM (Ollama) from prompts/query_expansion.md."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ragarchive.answering.prompting import load_prompt
+
+from .expand import Variant
+from .query import Query, content_terms
+
+
+class LlmQueryExpander:
+    """Paraphrases, other-language equivalents and period vocabulary, one variant per line."""
+
+    def __init__(self, complete: Callable[[str], str], languages: list[str], n: int) -> None:
+        self._complete = complete
+        self._languages = languages
+        self.n = n
+
+    def __call__(self, query: Query) -> list[Variant]:
+        prompt = load_prompt("query_expansion.md")
+        reply = self._complete(
+            prompt.render(
+                question=query.text,
+                n=str(self.n),
+                archive_languages=", ".join(self._languages) or "unknown",
+                date_range="of the archive",
+            )
+        )
+        lines = [ln.strip(" -*\t") for ln in reply.splitlines()]
+        lines = [ln for ln in lines if ln and ln.lower() != query.text.lower()][: self.n]
+        return [Variant("llm", ln, content_terms(ln), 0.8) for ln in lines]
