@@ -176,6 +176,7 @@ def ask_all(collection: str, qs: list[dict], threshold: float | None) -> list[di
             "confidence": result.confidence, "features": result.gate.features if result.gate else {},
             "rank": {m: rank_of(targets, ranks[m]) for m in MODES} if targets else {m: None for m in MODES},
             "retrieval_gate_s": retrieval_gate, "total_s": total,
+            "best_sentence": result.draft_scores[0] if result.draft_scores else None,
         })
     return rows
 

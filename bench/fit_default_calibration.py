@@ -3,8 +3,11 @@
 Obtained from the project's own fictional demo archive and its hand-written question set
 (bench/questions/demo.jsonl: answerable same-language and cross-lingual questions vs near-miss
 and unanswerable ones) — never from the development questions, which stay for measurement.
-Logistic regression over the gate's retrieval features; the threshold maximises Youden's J
-(answer rate of answerable minus answer rate of the rest) on those questions.
+Logistic regression over the gate's standardised retrieval features, answerable vs unanswerable
+questions; near-miss questions are left out of the fit because their entity IS in the archive, so
+retrieval finds strong evidence for it — telling that the asked fact is missing is the job of
+the generator and verification, not of the gate. The threshold maximises Youden's J (answer rate
+of answerable minus answer rate of unanswerable) on those questions.
 
     .venv/bin/python bench/fit_default_calibration.py
 """
@@ -38,20 +41,26 @@ def main() -> None:
     questions = [json.loads(x) for x in (REPO / "bench/questions/demo.jsonl").read_text().splitlines() if x.strip()]
     X, y = [], []
     for q in questions:
+        if q["kind"] == "near_miss":
+            continue
         result = service.ask(q["question"])
         X.append([result.gate.features.get(f, 0.0) for f in FEATURES])
         y.append(int(q["answerable"]))
     X, y = np.array(X), np.array(y)
-    model = LogisticRegression(C=1.0, max_iter=1000).fit(X, y)
-    conf = model.predict_proba(X)[:, 1]
+    mean, sd = X.mean(axis=0), X.std(axis=0) + 1e-9
+    model = LogisticRegression(C=1.0, max_iter=1000).fit((X - mean) / sd, y)
+    weights = model.coef_[0] / sd  # back to raw feature units, as the gate computes them
+    intercept = model.intercept_[0] - float(np.sum(model.coef_[0] * mean / sd))
+    conf = 1.0 / (1.0 + np.exp(-(X @ weights + intercept)))
     best = max(np.unique(conf), key=lambda t: (conf[y == 1] >= t).mean() - (conf[y == 0] >= t).mean())
     data = {
-        "weights": {f: round(float(w), 4) for f, w in zip(FEATURES, model.coef_[0])},
-        "intercept": round(float(model.intercept_[0]), 4),
+        "weights": {f: round(float(w), 4) for f, w in zip(FEATURES, weights)},
+        "intercept": round(float(intercept), 4),
         "threshold": round(float(best), 4),
         "embedder": service.retriever.embedder.fingerprint,
         "notes": "Default calibration: logistic regression over the gate features, fitted on the "
-        f"demo archive's {len(y)} questions (bench/questions/demo.jsonl, {int(y.sum())} answerable) "
+        f"demo archive's answerable and unanswerable questions (bench/questions/demo.jsonl: "
+        f"{int(y.sum())} answerable, {int(len(y) - y.sum())} unanswerable; near-miss left out) "
         "by bench/fit_default_calibration.py; threshold maximises Youden's J on them. Not fitted "
         "on the development questions.",
         "fit": {

