@@ -119,7 +119,9 @@ class AskService:
         retrieval = self.retriever.retrieve(query)
         timings = {f"retrieve.{k}": v for k, v in retrieval.timings.items()}
         t = time.perf_counter()
-        decision = gate(retrieval, self.calibration, self.settings.gate.threshold)
+        decision = gate(
+            retrieval, self.calibration, self.retriever.background(), self.settings.gate.threshold
+        )
         timings["gate"] = time.perf_counter() - t
         passages = [self._citation(i + 1, p, retrieval) for i, p in enumerate(retrieval.passages)]
         base = dict(

@@ -85,6 +85,9 @@ class ChromaSettings(BaseModel):
     url: str | None = Field(
         None, description="Chroma server URL (scale-out path); empty = embedded PersistentClient."
     )
+    # Measured: at Chroma's default of 100, HNSW missed the true nearest chunk of a 617-chunk
+    # archive for some questions (e5 vectors crowd together); 400 found it every time.
+    ef_search: int = Field(400, ge=10, description="HNSW search breadth (recall vs speed).")
 
 
 class RetrievalSettings(BaseModel):

@@ -43,7 +43,10 @@ def open_db(settings: Settings) -> ArchiveDB:
 def open_dense(settings: Settings) -> DenseStore:
     quiet_third_parties()
     return DenseStore(
-        settings.archive, path=settings.archive_dir / "chroma", url=settings.chroma.url
+        settings.archive,
+        path=settings.archive_dir / "chroma",
+        url=settings.chroma.url,
+        ef_search=settings.chroma.ef_search,
     )
 
 

@@ -73,3 +73,22 @@ def test_chroma_upsert_query_delete(tmp_path: Path) -> None:
     assert hits[0][0] == "doc2#0" and hits[0][1] == pytest.approx(1.0, abs=1e-4)
     store.delete_source("/a.txt")
     assert store.ids() == ["doc3#0"]
+
+
+def test_dense_store_searches_wide_enough_and_raises_older_collections(tmp_path: Path) -> None:
+    import chromadb
+    from chromadb.config import Settings as ChromaClientSettings
+
+    from ragarchive.stores import DenseStore
+
+    store = DenseStore("wide", path=tmp_path / "a")
+    assert store.collection.configuration["hnsw"]["ef_search"] == 400
+    # a collection made with Chroma's defaults (as an older ragarchive did) is raised on open
+    client = chromadb.PersistentClient(
+        path=str(tmp_path / "b"), settings=ChromaClientSettings(anonymized_telemetry=False)
+    )
+    client.get_or_create_collection("ragarchive-old", metadata={"hnsw:space": "cosine"},
+                                    embedding_function=None)
+    del client
+    reopened = DenseStore("old", path=tmp_path / "b", ef_search=300)
+    assert reopened.collection.configuration["hnsw"]["ef_search"] == 300

@@ -52,7 +52,14 @@ class Generator(Protocol):
 # -- extractive --------------------------------------------------------------------------------
 
 _YEAR_OR_DATE = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b|\b\d{1,2}\.?\s+[A-Za-zÀ-ÿ]{3,}")
-_NUMBER = re.compile(r"\d")
+# digits or number words: old newspapers often spell numbers out ("four full columns")
+_NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    r"fifty|hundred|thousand|dozen|ein|eine|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|"
+    r"zwölf|zwanzig|hundert|tausend|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|"
+    r"douze|vingt|trente|cent|mille)\b",
+    re.IGNORECASE,
+)
 _INTRO = {"en": "According to", "de": "Laut", "fr": "Selon"}
 
 # What kind of answer a question asks for, from its question words, per language.
@@ -83,7 +90,7 @@ class ExtractiveGenerator:
         embed: Callable[[list[str]], np.ndarray] | None,
         *,
         max_sentences: int = 3,
-        min_score: float = 0.45,
+        min_score: float = 0.3,
     ) -> None:
         self._embed = embed
         self.max_sentences = max_sentences

@@ -2,13 +2,18 @@
 
 Features (all in [0, 1] or close to it, so one logistic model can weigh them):
 
-* ``dense_top``: cosine similarity of the original question to its best chunk (e5 scale);
+* ``dense_z``: cosine similarity of the original question to its best chunk, in standard
+  deviations above the archive's background — the best similarity that off-topic probe questions
+  reach in this archive (``background``). Raw e5 similarities crowd into 0.75–0.9 and rise with
+  the size of the archive, so a raw cut-off fitted on one archive would not carry to another;
+  ``dense_top`` (raw) is still recorded for the audit;
 * ``dense_margin``: how far the best chunk stands above the 5th (a clear winner vs a plateau);
 * ``coverage``: share of the question's content terms found (fuzzily, or through one of their
   expansions) in the best passage; the best of the top three passages counts;
 * ``agreement``: share of the non-empty ranked lists that have the top fused chunk in their
   top 10 (dense, words, trigrams and the variants agree on it);
-* ``lexical_top``: whether the original question's word search ranks the top passage first.
+* ``lexical_top``: whether a word search (the original question's, or the cross-lingual
+  variant's for evidence in another language) ranks the top passage first.
 
 The calibration (weights, intercept, threshold) is JSON stored next to the index
 (``<archive>/calibration.json``); without one, the default calibration shipped for the default
@@ -29,7 +34,38 @@ from typing import Any
 from .fuse import Passage
 from .retriever import Retrieval
 
-FEATURES = ("dense_top", "dense_margin", "coverage", "agreement", "lexical_top")
+FEATURES = ("dense_z", "dense_margin", "coverage", "agreement", "lexical_top")
+
+# Questions no newspaper archive of 1800-1950 can answer, in the three languages: their best
+# dense similarities describe what "unrelated" looks like in a given archive.
+PROBES = (
+    "How do I reset the password of my wireless router?",
+    "Which smartphone has the best camera this year?",
+    "What is the price of bitcoin today?",
+    "Who won the football world cup in 2014?",
+    "How many episodes does the latest streaming series have?",
+    "Where can I charge my electric scooter?",
+    "What are the side effects of the covid vaccine?",
+    "How do I install a printer driver on my laptop?",
+    "Which airline offers the cheapest flights to Bali?",
+    "What is the best recipe for vegan brownies?",
+    "Wie setze ich das Passwort meines WLAN-Routers zurück?",
+    "Welches Smartphone hat dieses Jahr die beste Kamera?",
+    "Wie hoch ist der Bitcoin-Kurs heute?",
+    "Wer hat die Fußball-Weltmeisterschaft 2014 gewonnen?",
+    "Wo kann ich meinen Elektroroller aufladen?",
+    "Welche Nebenwirkungen hat die Corona-Impfung?",
+    "Wie installiere ich einen Druckertreiber auf dem Laptop?",
+    "Welche Streaming-Serie lohnt sich am meisten?",
+    "Comment réinitialiser le mot de passe de ma box internet ?",
+    "Quel smartphone a le meilleur appareil photo cette année ?",
+    "Quel est le cours du bitcoin aujourd'hui ?",
+    "Qui a gagné la coupe du monde de football en 2014 ?",
+    "Où recharger ma trottinette électrique ?",
+    "Quels sont les effets secondaires du vaccin contre le covid ?",
+    "Comment installer un pilote d'imprimante sur mon ordinateur portable ?",
+    "Quelle série en streaming faut-il regarder ?",
+)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -90,23 +126,48 @@ class GateDecision:
     reason: str | None  # None, "no_evidence" or "weak_evidence"
 
 
-def gate(retrieval: Retrieval, calibration: Calibration, threshold: float | None = None) -> GateDecision:
+@dataclass(frozen=True)
+class Background:
+    """Best dense similarities of the off-topic probes in one archive (mean, sd)."""
+
+    mean: float
+    sd: float
+
+    def z(self, similarity: float) -> float:
+        return (similarity - self.mean) / self.sd
+
+
+def measure_background(best_similarity: Any) -> Background:
+    """``best_similarity(question) -> float`` for each probe; sd floored so z stays sane."""
+    sims = [best_similarity(q) for q in PROBES]
+    mean = sum(sims) / len(sims)
+    sd = (sum((x - mean) ** 2 for x in sims) / len(sims)) ** 0.5
+    return Background(mean, max(sd, 0.01))
+
+
+def gate(
+    retrieval: Retrieval,
+    calibration: Calibration,
+    background: Background,
+    threshold: float | None = None,
+) -> GateDecision:
     threshold = calibration.threshold if threshold is None else threshold
     if not retrieval.passages:
         return GateDecision(0.0, threshold, {}, False, "no_evidence")
-    features = retrieval_features(retrieval)
+    features = retrieval_features(retrieval, background)
     conf = calibration.confidence(features)
     passed = conf >= threshold
     return GateDecision(conf, threshold, features, passed, None if passed else "weak_evidence")
 
 
-def retrieval_features(retrieval: Retrieval) -> dict[str, float]:
+def retrieval_features(retrieval: Retrieval, background: Background) -> dict[str, float]:
     dense = retrieval.list_named("original/dense")
     sims = [s for _, s in dense.hits] if dense else []
     top = sims[0] if sims else 0.0
     fifth = sims[min(4, len(sims) - 1)] if sims else 0.0
     return {
         "dense_top": top,
+        "dense_z": background.z(top) if sims else -3.0,
         "dense_margin": top - fifth,
         "coverage": max(
             (term_coverage(retrieval, p) for p in retrieval.passages[:3]), default=0.0
@@ -149,7 +210,14 @@ def _agreement(retrieval: Retrieval) -> float:
 
 
 def _lexical_top(retrieval: Retrieval) -> float:
-    words = retrieval.list_named("original/words")
-    if not words or not words.hits or not retrieval.passages:
+    """1 when a word search ranks the top passage first: the original question's, or — for
+    evidence in another language, which the question's own words cannot match — the search
+    with the terms carried into the other languages."""
+    if not retrieval.passages:
         return 0.0
-    return 1.0 if words.hits[0][0] in retrieval.passages[0].chunk_ids else 0.0
+    top = retrieval.passages[0].chunk_ids
+    for name in ("original/words", "cross_lingual/words"):
+        words = retrieval.list_named(name)
+        if words and words.hits and words.hits[0][0] in top:
+            return 1.0
+    return 0.0

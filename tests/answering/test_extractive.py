@@ -1,0 +1,47 @@
+"""The extractive generator: quotes the sentence that answers, declines when none does."""
+
+from __future__ import annotations
+
+from ragarchive.answering.generators import ExtractiveGenerator, GenerationRequest
+from ragarchive.answering.prompting import EvidenceItem
+from ragarchive.retrieval.query import analyse_question
+
+EVIDENCE = [
+    EvidenceItem(1, "Le Courrier de Valmarbe", "Le nouveau pont suspendu", "1861-02-09", "2", "fr",
+                 "Le nouveau pont suspendu Le pont a été livré à la circulation samedi dernier. "
+                 "Il mesure 126 mètres de longueur. L'ingénieur Louis Marchal a dirigé les travaux."),
+    EvidenceItem(2, "The Wendmouth Gazette", "Regatta", "1885-07-11", "2", "en",
+                 "The annual regatta was held in splendid weather. The sculling race was won by "
+                 "Mr. T. Appleyard of the Wend club."),
+]
+
+
+def _ask(question: str, spellings: dict | None = None):
+    q = analyse_question(question, "en")
+    request = GenerationRequest(q.text, q.language, EVIDENCE, q.terms, spellings or {})
+    return ExtractiveGenerator(None).generate(request)
+
+
+def test_it_quotes_the_answering_sentence_with_its_citation_in_the_question_language() -> None:
+    draft = _ask("Who won the sculling race at the regatta?")
+    assert not draft.declined
+    assert draft.text.startswith("According to The Wendmouth Gazette (1885-07-11, p. 2):")
+    assert "Appleyard" in draft.text and draft.text.endswith("[2]")
+
+
+def test_expansions_let_it_quote_evidence_in_another_language() -> None:
+    draft = _ask("Wie lang ist die Hängebrücke?", {"hängebrücke": ["pont", "suspendu"], "lang": ["longueur"]})
+    assert not draft.declined and "Laut Le Courrier de Valmarbe" in draft.text
+    assert "126 mètres" in draft.text and "[1]" in draft.text
+
+
+def test_a_when_question_needs_a_date_and_a_who_question_a_new_name() -> None:
+    draft = _ask("Who built the suspension bridge?", {"bridge": ["pont"], "suspension": ["suspendu"], "built": ["travaux"]})
+    assert "Marchal" in draft.text
+    scores = _ask("When was the sculling race?").scores
+    assert all(s["score"] < 0.6 for s in scores)  # no sentence about the race has a date
+
+
+def test_it_declines_when_no_sentence_answers() -> None:
+    draft = _ask("What did the bishop say about the harvest festival?")
+    assert draft.declined and draft.text == ""
