@@ -9,6 +9,7 @@ kind and by collection; the decisions at the default threshold; the AUROC of the
 and p50/p95 latency of retrieval + gate. Writes bench/results/ask_quality.json.
 
     .venv/bin/python bench/ask_quality.py [--questions FILE] [--ingest-only] [--limit N]
+        [--threshold X] [--expansions ocr,historical] [--out NAME.json]
 """
 
 from __future__ import annotations
@@ -134,6 +135,9 @@ def main() -> None:
     ap.add_argument("--ingest-only", action="store_true")
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--threshold", type=float, default=None)
+    ap.add_argument("--expansions", default=None,
+                    help="comma-separated expansion origins to use (ablation), default: config")
+    ap.add_argument("--out", default="ask_quality.json", help="result file name in bench/results")
     args = ap.parse_args()
     questions = [json.loads(x) for x in args.questions.read_text(encoding="utf-8").splitlines() if x.strip()]
     questions = questions[: args.limit] if args.limit else questions
@@ -146,19 +150,21 @@ def main() -> None:
         return
     rows = []
     for collection, qs in by_collection.items():
-        rows += ask_all(collection, qs, args.threshold)
+        rows += ask_all(collection, qs, args.threshold, args.expansions)
     report = build_report(rows)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "ask_quality.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    (RESULTS / args.out).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print_report(report)
 
 
-def ask_all(collection: str, qs: list[dict], threshold: float | None) -> list[dict]:
+def ask_all(collection: str, qs: list[dict], threshold: float | None, expansions: str | None) -> list[dict]:
     from ragarchive.services import build_ask_service
 
     settings = settings_for(collection)
     if threshold is not None:
         settings.gate.threshold = threshold
+    if expansions is not None:
+        settings.retrieval.expansions = [e for e in expansions.split(",") if e]
     service = build_ask_service(settings)
     service.ask("warm-up question")  # load lazily built vocabularies before timing
     rows = []

@@ -182,7 +182,8 @@ class _Cleaner:
             return False
         text = word.text.strip()
         alnum = sum(c.isalnum() for c in text)
-        return alnum < 2 or alnum < len(text) / 2
+        # one-letter words ("à", "a", "y", "I") are real words: only symbols make noise
+        return alnum == 0 or alnum < len(text) / 2
 
     # -- step 3: lines to a paragraph ----------------------------------------------------
     def paragraph(self, lines: list[str]) -> str:

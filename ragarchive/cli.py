@@ -176,7 +176,21 @@ def demo(
         db = open_db(settings)
         print_documents([dict(r) for r in db.documents()])
         db.close()
+        if report.ok:
+            _demo_question(settings)
     raise typer.Exit(0 if report.ok else 1)
+
+
+DEMO_QUESTION = "When was the railway between Marbethal and Valmarbe opened?"
+
+
+def _demo_question(settings: Any) -> None:
+    """Show the main job end to end: one question answered from the demo archive."""
+    from .reporting import print_ask_result
+    from .services import build_ask_service
+
+    typer.echo(f'\nragarchive --archive {settings.archive} ask "{DEMO_QUESTION}"')
+    print_ask_result(build_ask_service(settings).ask(DEMO_QUESTION))
 
 
 @app.command()

@@ -9,6 +9,7 @@ from ragarchive.ingest.langid import UND, detect_language
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"\b\d[\d.,]*\b")
+_INVERSION = re.compile(r"(?:-t)?-(?:il|elle|ils|elles|on|je|tu|nous|vous|ce)$")
 # Languages the question analyser knows how to tell apart with word lists.
 QUESTION_LANGUAGES = ("de", "fr", "en")
 
@@ -97,6 +98,7 @@ def content_terms(text: str) -> list[str]:
     for word in _WORD.findall(text):
         w = word.lower().strip("'’-")
         w = re.sub(r"^(?:l|d|qu|j|n|s|c)['’]", "", w)  # French elision: l'église → église
+        w = _INVERSION.sub("", w)  # French inversion: a-t-elle → a, brûla-t-il → brûla
         if len(w) >= 3 and not is_stopword(w):
             seen.setdefault(w, None)
     return list(seen)

@@ -75,9 +75,10 @@ def test_alto_subs_content_joins_hyphen_parts_across_blocks() -> None:
 
 
 def test_low_confidence_noise_dropped_low_confidence_words_kept() -> None:
-    line = Line([Word("Der", 0.95), Word("~;", 0.1), Word("Rhein", 0.2), Word("'", 0.05)])
+    line = Line([Word("Der", 0.95), Word("~;", 0.1), Word("Rhein", 0.2), Word("'", 0.05),
+                 Word("à", 0.2), Word("Bâle", 0.9)])
     clean = clean_document(_doc(Block([line])), options=CleaningOptions(min_word_conf=0.3))
-    assert clean.text == "Der Rhein"
+    assert clean.text == "Der Rhein à Bâle"  # a one-letter word is a word, not noise
     assert clean.stats["noise_words_dropped"] == 2
 
 
