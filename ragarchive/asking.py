@@ -151,6 +151,7 @@ class AskService:
             terms=retrieval.query.terms,
             spellings=retrieval.spellings(),
             query_vector=retrieval.query_vector,
+            sentence_scores=retrieval.sentence_scores,
         )
         t = time.perf_counter()
         try:

@@ -11,6 +11,7 @@ from .stores import ArchiveDB, DenseStore
 
 if TYPE_CHECKING:
     from ragarchive.ingest.pipeline import Ingestor
+
     from .asking import AskService
     from .retrieval.retriever import HybridRetriever
 
@@ -52,8 +53,6 @@ def open_dense(settings: Settings) -> DenseStore:
 
 def build_ingestor(settings: Settings) -> "Ingestor":
     from ragarchive.ingest.pipeline import Ingestor
-    from .asking import AskService
-    from .retrieval.retriever import HybridRetriever
 
     return Ingestor(
         settings,
@@ -64,7 +63,6 @@ def build_ingestor(settings: Settings) -> "Ingestor":
 
 
 def build_retriever(settings: Settings, db: ArchiveDB | None = None) -> "HybridRetriever":
-    from .asking import AskService
     from .retrieval.retriever import HybridRetriever
 
     db = db or open_db(settings)

@@ -9,17 +9,15 @@ Both return a ``Draft``; verification (grounding.py) decides what is shown.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from typing import Callable, Protocol, Sequence
+from typing import Callable, Protocol
 
 import numpy as np
 
 from ragarchive.errors import BackendError
-from ragarchive.retrieval.query import content_terms
+from ragarchive.retrieval.evidence import score_sentences
 
 from .prompting import REFUSAL_MARKER, EvidenceItem, Prompt, render_grounded_prompt
-from .sentences import split_sentences
 
 TokenSink = Callable[[str], None]
 
@@ -32,6 +30,7 @@ class GenerationRequest:
     terms: list[str]
     spellings: dict[str, list[str]] = field(default_factory=dict)  # term -> expansions
     query_vector: np.ndarray | None = None
+    sentence_scores: list[dict] | None = None  # computed by retrieval for the gate, reused
 
 
 @dataclass
@@ -51,36 +50,12 @@ class Generator(Protocol):
 
 # -- extractive --------------------------------------------------------------------------------
 
-_YEAR_OR_DATE = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b|\b\d{1,2}\.?\s+[A-Za-zÀ-ÿ]{3,}")
-# digits or number words: old newspapers often spell numbers out ("four full columns")
-_NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-    r"fifty|hundred|thousand|dozen|ein|eine|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|"
-    r"zwölf|zwanzig|hundert|tausend|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|"
-    r"douze|vingt|trente|cent|mille)\b",
-    re.IGNORECASE,
-)
 _INTRO = {"en": "According to", "de": "Laut", "fr": "Selon"}
-
-# What kind of answer a question asks for, from its question words, per language.
-_ASKS_DATE = re.compile(
-    r"\b(when|what year|which year|what date|wann|welchem jahr|welchem tag|quand|quelle année|"
-    r"quelle date|en quelle)\b", re.IGNORECASE)
-_ASKS_PERSON = re.compile(r"\b(who|whom|wer|wem|wen|qui)\b", re.IGNORECASE)
-_CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZÄÖÜÀÂÉÈÊÎÔÛÇ][a-zäöüßàâéèêëîïôûùç]{2,}")
-_ASKS_NUMBER = re.compile(
-    r"\b(how many|how much|how long|how high|how old|what price|wie viele?|wieviele?|wie lange|"
-    r"wie hoch|wie alt|welchen preis|combien|quel prix|à quel prix)\b", re.IGNORECASE)
 
 
 class ExtractiveGenerator:
-    """Quotes the best-supported evidence sentences; no model, no invention.
-
-    A sentence scores by how many of the question's content terms it contains (directly, as an
-    OCR/historical/cross-lingual expansion, or fuzzily) and by its similarity to the question
-    under the embedder. A question asking "when" or "how many" needs a sentence with a date or a
-    number. Below ``min_score`` the generator declines.
-    """
+    """Quotes the best-supported evidence sentences (retrieval/evidence.py scores them); no
+    model, no invention. Below ``min_score`` the generator declines."""
 
     name = "extractive"
     model = None
@@ -97,54 +72,25 @@ class ExtractiveGenerator:
         self.min_score = min_score
 
     def generate(self, request: GenerationRequest, on_token: TokenSink | None = None) -> Draft:
-        candidates = [
-            (item, s)
-            for item in request.evidence
-            for s in (_strip_title(x, item.title) for x in split_sentences(item.text))
-            if len(s) >= 20
-        ]
-        if not candidates:
-            return Draft("", True)
-        scores = self._score(request, candidates)
-        order = sorted(range(len(candidates)), key=lambda i: -scores[i]["score"])
-        best = scores[order[0]]["score"]
-        if best < self.min_score:
-            return Draft("", True, scores=[scores[i] for i in order[:5]])
-        chosen = [i for i in order if scores[i]["score"] >= max(self.min_score, 0.85 * best)]
-        chosen = chosen[: self.max_sentences]
-        text = " ".join(self._quote(request.language, *candidates[i]) for i in chosen)
+        scores = request.sentence_scores
+        if scores is None:
+            scores = score_sentences(
+                request.question, request.terms, request.spellings,
+                [(e.n, e.title, e.text) for e in request.evidence],
+                request.query_vector, self._embed,
+            )
+        if not scores or scores[0]["score"] < self.min_score:
+            return Draft("", True, scores=scores[:5])
+        best = scores[0]["score"]
+        chosen = [s for s in scores if s["score"] >= max(self.min_score, 0.85 * best)]
+        by_n = {e.n: e for e in request.evidence}
+        text = " ".join(
+            self._quote(request.language, by_n[s["n"]], s["sentence"])
+            for s in chosen[: self.max_sentences]
+        )
         if on_token:
             on_token(text)
-        return Draft(text, False, scores=[scores[i] for i in order[:5]])
-
-    def _score(self, request: GenerationRequest, candidates: list) -> list[dict]:
-        sims = self._similarities(request, [s for _, s in candidates])
-        needs_date = bool(_ASKS_DATE.search(request.question))
-        needs_number = bool(_ASKS_NUMBER.search(request.question))
-        needs_person = bool(_ASKS_PERSON.search(request.question))
-        out = []
-        for (item, sentence), sim in zip(candidates, sims):
-            coverage = _coverage(sentence, request.terms, request.spellings)
-            semantic = min(1.0, max(0.0, (sim - 0.75) / 0.15)) if sim is not None else coverage
-            score = 0.55 * coverage + 0.45 * semantic
-            typed = (
-                (not needs_date or _YEAR_OR_DATE.search(sentence))
-                and (not needs_number or _NUMBER.search(sentence))
-                and (not needs_person or _names_beyond(sentence, request.terms))
-            )
-            if not typed:
-                score *= 0.5
-            out.append({
-                "n": item.n, "sentence": sentence, "coverage": round(coverage, 3),
-                "similarity": None if sim is None else round(sim, 3), "score": round(score, 3),
-            })
-        return out
-
-    def _similarities(self, request: GenerationRequest, sentences: list[str]) -> list[float | None]:
-        if self._embed is None or request.query_vector is None:
-            return [None] * len(sentences)
-        vectors = self._embed(sentences)
-        return [float(v @ request.query_vector) for v in vectors]
+        return Draft(text, False, scores=scores[:5])
 
     @staticmethod
     def _quote(language: str, item: EvidenceItem, sentence: str) -> str:
@@ -152,34 +98,6 @@ class ExtractiveGenerator:
         where = ", ".join(x for x in (item.date, f"p. {item.page}" if item.page else "") if x)
         intro = _INTRO.get(language, _INTRO["en"])
         return f'{intro} {source} ({where}): "{sentence.strip()}" [{item.n}]'
-
-
-def _names_beyond(sentence: str, terms: Sequence[str]) -> bool:
-    """Whether the sentence names someone or something the question did not already name."""
-    return any(w.lower() not in terms for w in _CAPITALISED.findall(sentence))
-
-
-def _strip_title(sentence: str, title: str) -> str:
-    """Chunks start with the article's title line; a quote should not."""
-    if title and sentence.startswith(title) and len(sentence) > len(title) + 20:
-        return sentence[len(title) :].strip()
-    return sentence
-
-
-def _coverage(sentence: str, terms: Sequence[str], spellings: dict[str, list[str]]) -> float:
-    from rapidfuzz import fuzz, process
-
-    if not terms:
-        return 0.0
-    words = set(content_terms(sentence))
-    found = 0
-    for t in terms:
-        forms = [t, *spellings.get(t, [])]
-        if any(f in words for f in forms) or (
-            len(t) >= 5 and process.extractOne(t, words, scorer=fuzz.ratio, score_cutoff=82)
-        ):
-            found += 1
-    return found / len(terms)
 
 
 # -- Ollama ------------------------------------------------------------------------------------

@@ -12,6 +12,9 @@ Features (all in [0, 1] or close to it, so one logistic model can weigh them):
   expansions) in the best passage; the best of the top three passages counts;
 * ``agreement``: share of the non-empty ranked lists that have the top fused chunk in their
   top 10 (dense, words, trigrams and the variants agree on it);
+* ``sentence_support``: the best sentence score of the top passages (retrieval/evidence.py):
+  whether some sentence addresses the question — its terms and the kind of answer it asks
+  for — rather than the passage merely being on topic;
 * ``lexical_top``: whether a word search (the original question's, or the cross-lingual
   variant's for evidence in another language) ranks the top passage first.
 
@@ -34,7 +37,7 @@ from typing import Any
 from .fuse import Passage
 from .retriever import Retrieval
 
-FEATURES = ("dense_z", "dense_margin", "coverage", "agreement", "lexical_top")
+FEATURES = ("dense_z", "dense_margin", "coverage", "agreement", "lexical_top", "sentence_support")
 
 # Questions no newspaper archive of 1800-1950 can answer, in the three languages: their best
 # dense similarities describe what "unrelated" looks like in a given archive.
@@ -174,6 +177,7 @@ def retrieval_features(retrieval: Retrieval, background: Background) -> dict[str
         ),
         "agreement": _agreement(retrieval),
         "lexical_top": _lexical_top(retrieval),
+        "sentence_support": retrieval.sentence_scores[0]["score"] if retrieval.sentence_scores else 0.0,
     }
 
 

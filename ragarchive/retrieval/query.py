@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ragarchive.ingest.langid import UND, detect_language
+from ragarchive.ingest.langid import detect_language
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"\b\d[\d.,]*\b")

@@ -13,6 +13,7 @@ from ragarchive.config import RetrievalSettings
 from ragarchive.embedding import Embedder
 from ragarchive.stores import ArchiveDB, DenseStore
 
+from .evidence import score_sentences
 from .expand import (
     Variant,
     Vocabulary,
@@ -44,6 +45,7 @@ class Retrieval:
     query_vector: np.ndarray | None
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # e.g. an expansion that failed
+    sentence_scores: list[dict] = field(default_factory=list)  # evidence.score_sentences
 
     def list_named(self, name: str) -> RankedList | None:
         return next((lst for lst in self.lists if lst.name == name), None)
@@ -144,7 +146,18 @@ class HybridRetriever:
         chunks = self.db.chunk_rows([h.chunk_id for h in top])
         passages = merge_adjacent(top, chunks, limit=self.settings.passages)
         timings["fuse"] = time.perf_counter() - t
-        return Retrieval(query, variants, lists, fused, passages, chunks, qvec, timings, notes)
+        result = Retrieval(query, variants, lists, fused, passages, chunks, qvec, timings, notes)
+        t = time.perf_counter()
+        result.sentence_scores = score_sentences(
+            query.text,
+            query.terms,
+            result.spellings(),
+            [(i + 1, p.meta.get("title") or "", p.text) for i, p in enumerate(passages)],
+            qvec,
+            self.embedder.embed_documents,
+        )
+        timings["sentences"] = time.perf_counter() - t
+        return result
 
     # -- expansion ------------------------------------------------------------------------------
     def _expand(

@@ -1,0 +1,114 @@
+"""Sentence-level evidence scores: how well each sentence of the top passages answers the question.
+
+Used twice: the gate reads the best score as a feature (does any sentence actually address the
+question, beyond the passage being on topic?), and the extractive generator quotes the best
+sentences. A sentence scores by the share of the question's content terms it contains (directly,
+as an OCR/historical/cross-lingual expansion, or fuzzily) and by its similarity to the question
+under the multilingual embedder; a question asking *when*, *how many* or *who* needs a sentence
+with a date, a number, or a name the question did not already give (else its score is halved).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Sequence
+
+import numpy as np
+
+from ragarchive.answering.sentences import split_sentences
+
+from .query import content_terms
+
+MAX_SENTENCES = 80  # per question: bounds the embedding cost of long passages
+
+_YEAR_OR_DATE = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b|\b\d{1,2}\.?\s+[A-Za-zÀ-ÿ]{3,}")
+# digits or number words: old newspapers often spell numbers out ("four full columns")
+_NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    r"fifty|hundred|thousand|dozen|ein|eine|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|"
+    r"zwölf|zwanzig|hundert|tausend|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|"
+    r"douze|vingt|trente|cent|mille)\b",
+    re.IGNORECASE,
+)
+
+# What kind of answer a question asks for, from its question words, per language.
+_ASKS_DATE = re.compile(
+    r"\b(when|what year|which year|what date|wann|welchem jahr|welchem tag|quand|quelle année|"
+    r"quelle date|en quelle)\b", re.IGNORECASE)
+_ASKS_PERSON = re.compile(r"\b(who|whom|wer|wem|wen|qui)\b", re.IGNORECASE)
+_CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZÄÖÜÀÂÉÈÊÎÔÛÇ][a-zäöüßàâéèêëîïôûùç]{2,}")
+_ASKS_NUMBER = re.compile(
+    r"\b(how many|how much|how long|how high|how old|what price|wie viele?|wieviele?|wie lange|"
+    r"wie hoch|wie alt|welchen preis|combien|quel prix|à quel prix)\b", re.IGNORECASE)
+
+
+
+def score_sentences(
+    question: str,
+    terms: Sequence[str],
+    spellings: dict[str, list[str]],
+    passages: Sequence[tuple[int, str, str]],
+    query_vector: np.ndarray | None,
+    embed: Callable[[list[str]], np.ndarray] | None,
+) -> list[dict]:
+    """Scores of the sentences of ``passages`` ((n, title, text)), best first."""
+    candidates = [
+        (n, s)
+        for n, title, text in passages
+        for s in (_strip_title(x, title) for x in split_sentences(text))
+        if len(s) >= 20
+    ][:MAX_SENTENCES]
+    if not candidates:
+        return []
+    sims: list[float | None] = [None] * len(candidates)
+    if embed is not None and query_vector is not None:
+        sims = [float(v @ query_vector) for v in embed([s for _, s in candidates])]
+    needs_date = bool(_ASKS_DATE.search(question))
+    needs_number = bool(_ASKS_NUMBER.search(question))
+    needs_person = bool(_ASKS_PERSON.search(question))
+    out = []
+    for (n, sentence), sim in zip(candidates, sims):
+        coverage = _coverage(sentence, terms, spellings)
+        semantic = min(1.0, max(0.0, (sim - 0.75) / 0.15)) if sim is not None else coverage
+        score = 0.55 * coverage + 0.45 * semantic
+        typed = (
+            (not needs_date or _YEAR_OR_DATE.search(sentence))
+            and (not needs_number or _NUMBER.search(sentence))
+            and (not needs_person or _names_beyond(sentence, terms))
+        )
+        if not typed:
+            score *= 0.5
+        out.append({
+            "n": n, "sentence": sentence, "coverage": round(coverage, 3),
+            "similarity": None if sim is None else round(sim, 3), "score": round(score, 3),
+        })
+    out.sort(key=lambda d: -d["score"])
+    return out
+
+
+def _names_beyond(sentence: str, terms: Sequence[str]) -> bool:
+    """Whether the sentence names someone or something the question did not already name."""
+    return any(w.lower() not in terms for w in _CAPITALISED.findall(sentence))
+
+
+def _strip_title(sentence: str, title: str) -> str:
+    """Chunks start with the article's title line; a quote should not."""
+    if title and sentence.startswith(title) and len(sentence) > len(title) + 20:
+        return sentence[len(title) :].strip()
+    return sentence
+
+
+def _coverage(sentence: str, terms: Sequence[str], spellings: dict[str, list[str]]) -> float:
+    from rapidfuzz import fuzz, process
+
+    if not terms:
+        return 0.0
+    words = set(content_terms(sentence))
+    found = 0
+    for t in terms:
+        forms = [t, *spellings.get(t, [])]
+        if any(f in words for f in forms) or (
+            len(t) >= 5 and process.extractOne(t, words, scorer=fuzz.ratio, score_cutoff=82)
+        ):
+            found += 1
+    return found / len(terms)
