@@ -19,7 +19,9 @@ from ragarchive.answering.sentences import split_sentences
 
 from .query import content_terms
 
-MAX_SENTENCES = 80  # per question: bounds the embedding cost of long passages
+MAX_SENTENCES = 80  # per question, scored lexically
+MAX_EMBEDDED = 12  # per question, also embedded: the best by coverage, then in passage order
+EMBED_CHARS = 240  # a sentence is embedded by its first characters (OCR runs can be long)
 
 _YEAR_OR_DATE = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b|\b\d{1,2}\.?\s+[A-Za-zÀ-ÿ]{3,}")
 # digits or number words: old newspapers often spell numbers out ("four full columns")
@@ -60,9 +62,7 @@ def score_sentences(
     ][:MAX_SENTENCES]
     if not candidates:
         return []
-    sims: list[float | None] = [None] * len(candidates)
-    if embed is not None and query_vector is not None:
-        sims = [float(v @ query_vector) for v in embed([s for _, s in candidates])]
+    sims = _similarities(candidates, terms, spellings, query_vector, embed)
     needs_date = bool(_ASKS_DATE.search(question))
     needs_number = bool(_ASKS_NUMBER.search(question))
     needs_person = bool(_ASKS_PERSON.search(question))
@@ -84,6 +84,27 @@ def score_sentences(
         })
     out.sort(key=lambda d: -d["score"])
     return out
+
+
+def _similarities(
+    candidates: list[tuple[int, str]],
+    terms: Sequence[str],
+    spellings: dict[str, list[str]],
+    query_vector: np.ndarray | None,
+    embed: Callable[[list[str]], np.ndarray] | None,
+) -> list[float | None]:
+    """Embedding similarity for the most promising sentences; the rest get None (coverage
+    alone then scores them). Embedding every sentence cost ~1 s per question."""
+    sims: list[float | None] = [None] * len(candidates)
+    if embed is None or query_vector is None:
+        return sims
+    order = sorted(
+        range(len(candidates)), key=lambda i: (-_coverage(candidates[i][1], terms, spellings), i)
+    )[:MAX_EMBEDDED]
+    vectors = embed([candidates[i][1][:EMBED_CHARS] for i in order])
+    for i, v in zip(order, vectors):
+        sims[i] = float(v @ query_vector)
+    return sims
 
 
 def _names_beyond(sentence: str, terms: Sequence[str]) -> bool:

@@ -15,6 +15,7 @@ Features (all in [0, 1] or close to it, so one logistic model can weigh them):
 * ``sentence_support``: the best sentence score of the top passages (retrieval/evidence.py):
   whether some sentence addresses the question — its terms and the kind of answer it asks
   for — rather than the passage merely being on topic;
+* ``foreign_top``: whether the best passage is in another language than the question;
 * ``lexical_top``: whether a word search (the original question's, or the cross-lingual
   variant's for evidence in another language) ranks the top passage first.
 
@@ -37,7 +38,10 @@ from typing import Any
 from .fuse import Passage
 from .retriever import Retrieval
 
-FEATURES = ("dense_z", "dense_margin", "coverage", "agreement", "lexical_top", "sentence_support")
+FEATURES = (
+    "dense_z", "dense_margin", "coverage", "agreement", "lexical_top", "sentence_support",
+    "foreign_top",
+)
 
 # Questions no newspaper archive of 1800-1950 can answer, in the three languages: their best
 # dense similarities describe what "unrelated" looks like in a given archive.
@@ -178,7 +182,18 @@ def retrieval_features(retrieval: Retrieval, background: Background) -> dict[str
         "agreement": _agreement(retrieval),
         "lexical_top": _lexical_top(retrieval),
         "sentence_support": retrieval.sentence_scores[0]["score"] if retrieval.sentence_scores else 0.0,
+        "foreign_top": _foreign_top(retrieval),
     }
+
+
+def _foreign_top(retrieval: Retrieval) -> float:
+    """1 when the best passage is in another language than the question: cross-lingual
+    evidence reaches lower similarities and coverage for the same strength, and the model
+    needs to know which scale it is reading."""
+    if not retrieval.passages:
+        return 0.0
+    language = retrieval.passages[0].meta.get("language")
+    return 1.0 if language not in (retrieval.query.language, "und", None) else 0.0
 
 
 def term_coverage(retrieval: Retrieval, passage: Passage) -> float:
