@@ -235,3 +235,14 @@ def test_the_gate_background_is_measured_once_per_index_state(service) -> None:
     assert (stored["mean"], stored["sd"]) == (first.mean, first.sd)
     assert 0.5 < first.mean < 0.95 and first.sd >= 0.01
     assert service.retriever.background() == first
+
+
+def test_cli_prints_a_refusal_readably_with_its_reason(data_dir: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "ragarchive", "--data-dir", str(data_dir), "--archive", "demo",
+         "ask", "Who won the football world cup final in 1998?"],
+        capture_output=True, text=True, env={**__import__("os").environ, "COLUMNS": "160"},
+    )
+    assert out.returncode == 0, out.stderr
+    assert "Refused (weak_evidence)" in out.stdout
+    assert "closest passages" in out.stdout
