@@ -104,4 +104,6 @@ def build_ask_service(settings: Settings) -> "AskService":
 def _llm_expander(generator, retriever, n: int):  # type: ignore[no-untyped-def]
     from .retrieval.llm_expand import LlmQueryExpander
 
-    return LlmQueryExpander(generator.complete, retriever.languages, n) if n else None
+    if not n:
+        return None
+    return LlmQueryExpander(generator.complete, retriever.languages, n, retriever.db.date_range())

@@ -268,6 +268,12 @@ class ArchiveDB:
                 out[r[0]] = {"doc_id": r[1], "ord": r[2], "text": r[3], "meta": json.loads(r[4])}
         return out
 
+    def date_range(self) -> tuple[str, str] | None:
+        row = self.conn.execute(
+            "SELECT min(date), max(date) FROM documents WHERE date IS NOT NULL AND date != ''"
+        ).fetchone()
+        return (row[0], row[1]) if row and row[0] else None
+
     def vocabulary(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT word, count FROM vocab")}
 

@@ -182,6 +182,7 @@ def test_ollama_answers_are_streamed_verified_and_cited(data_dir: Path, ollama_s
     assert result.prompt_name == "grounded_answer.md" and len(result.prompt_sha256) == 64
     assert "llm" in {v.origin for v in result.retrieval.variants}
     assert any("Question: When was the railway" in p for p in ollama_server.prompts)
+    assert any("(years 1852–1920)" in p for p in ollama_server.prompts)  # expansion prompt
 
 
 def test_the_refusal_marker_is_model_declined(data_dir: Path, ollama_server) -> None:

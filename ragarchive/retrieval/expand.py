@@ -22,9 +22,6 @@ import numpy as np
 
 from .query import Query, content_terms
 
-ORIGINS = ("original", "ocr", "historical", "cross_lingual", "llm")
-
-
 @dataclass
 class Variant:
     origin: str

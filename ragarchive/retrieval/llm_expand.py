@@ -13,10 +13,17 @@ from .query import Query, content_terms
 class LlmQueryExpander:
     """Paraphrases, other-language equivalents and period vocabulary, one variant per line."""
 
-    def __init__(self, complete: Callable[[str], str], languages: list[str], n: int) -> None:
+    def __init__(
+        self,
+        complete: Callable[[str], str],
+        languages: list[str],
+        n: int,
+        date_range: tuple[str, str] | None = None,
+    ) -> None:
         self._complete = complete
         self._languages = languages
         self.n = n
+        self._dates = f"{date_range[0][:4]}–{date_range[1][:4]}" if date_range else "unknown"
 
     def __call__(self, query: Query) -> list[Variant]:
         prompt = load_prompt("query_expansion.md")
@@ -25,7 +32,7 @@ class LlmQueryExpander:
                 question=query.text,
                 n=str(self.n),
                 archive_languages=", ".join(self._languages) or "unknown",
-                date_range="of the archive",
+                date_range=self._dates,
             )
         )
         lines = [ln.strip(" -*\t") for ln in reply.splitlines()]
