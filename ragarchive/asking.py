@@ -15,6 +15,7 @@ from typing import Any, Callable
 from .answering.generators import Generator, GenerationRequest, TokenSink
 from .answering.grounding import Verification, verify
 from .answering.prompting import EvidenceItem, refusal_message
+from .audit import AuditLog, build_record
 from .config import Settings
 from .errors import BackendError
 from .retrieval.fuse import Passage
@@ -79,6 +80,7 @@ class AskResult:
     draft_scores: list[dict] = field(default_factory=list)  # extractive: best sentences scored
     detail: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    record_id: str | None = None  # the audit record written for this decision
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -101,18 +103,43 @@ class AskService:
         generator: Generator,
         calibration: Calibration,
         embed: Callable[[list[str]], Any] | None = None,
+        audit: AuditLog | None = None,
     ) -> None:
         self.settings = settings
         self.retriever = retriever
         self.generator = generator
         self.calibration = calibration
         self._embed = embed
+        self.audit = audit
 
     def ask(
         self,
         question: str,
         filters: Filters | None = None,
         on_token: TokenSink | None = None,
+        *,
+        user: str | None = None,
+        run_id: str | None = None,
+    ) -> AskResult:
+        """Decide, then write the audit record (no record, no result: see audit.AuditError)."""
+        result = self._decide(question, filters, on_token)
+        if self.audit is not None and self.audit.enabled:
+            record = build_record(result, self.audit, self._index_fingerprint(), user=user, run_id=run_id)
+            self.audit.write(record)
+            result.record_id = record["record_id"]
+        return result
+
+    def _index_fingerprint(self) -> dict[str, Any]:
+        counts = self.retriever.db.counts()
+        return {
+            "archive": self.settings.archive,
+            "embedder": self.retriever.embedder.fingerprint,
+            "documents": counts["documents"],
+            "chunks": counts["chunks"],
+        }
+
+    def _decide(
+        self, question: str, filters: Filters | None, on_token: TokenSink | None
     ) -> AskResult:
         t0 = time.perf_counter()
         query = analyse_question(question, self.settings.retrieval.default_language, filters)

@@ -233,6 +233,137 @@ def _echo_token(piece: str) -> None:
     typer.echo(piece, nl=False, err=True)
 
 
+audit_app = typer.Typer(
+    no_args_is_help=True, help="Review the audit log: why the app answered or declined."
+)
+app.add_typer(audit_app, name="audit")
+
+
+def _audit(ctx: typer.Context) -> Any:
+    from .services import open_audit
+
+    # the audit folder is shared by every archive of the data folder
+    log = open_audit(_settings(ctx.parent or ctx))
+    return log
+
+
+def _load(log: Any) -> tuple[list[dict], dict]:
+    from .audit_report import latest_labels
+
+    records, problems = log.records()
+    labels, label_problems = log.labels()
+    for p in problems + label_problems:
+        typer.echo(f"warning: skipped {p.path} line {p.line}: {p.error}", err=True)
+    return records, latest_labels(labels)
+
+
+@audit_app.command("summary")
+def audit_summary(
+    ctx: typer.Context,
+    since: Optional[str] = typer.Option(None, help="From this UTC date (ISO, inclusive)."),
+    until: Optional[str] = typer.Option(None, help="Up to this UTC date (ISO, inclusive)."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    plot: Optional[Path] = typer.Option(None, help="Draw the confidence distribution to a PNG."),
+) -> None:
+    """Answers and refusals: rates by reason, language and day; confidence; near-threshold."""
+    from .audit_report import RecordFilter, plot_confidence, select, summarise
+
+    records, labels = _load(_audit(ctx))
+    chosen = select(records, RecordFilter(since=since, until=until))
+    summary = summarise(chosen, labels)
+    if plot:
+        plot_confidence(chosen, plot)
+        typer.echo(f"plot written to {plot}", err=True)
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    from .reporting import print_audit_summary
+
+    print_audit_summary(summary)
+
+
+@audit_app.command("list")
+def audit_list(
+    ctx: typer.Context,
+    decision: Optional[str] = typer.Option(None, help="answer or refuse."),
+    reason: Optional[str] = typer.Option(None, help="Refusal reason, e.g. weak_evidence."),
+    language: Optional[str] = typer.Option(None, help="Question language."),
+    min_confidence: Optional[float] = typer.Option(None, help="Lowest confidence."),
+    max_confidence: Optional[float] = typer.Option(None, help="Highest confidence."),
+    search: Optional[str] = typer.Option(None, help="Text in the question."),
+    since: Optional[str] = typer.Option(None, help="From this UTC date (ISO)."),
+    until: Optional[str] = typer.Option(None, help="Up to this UTC date (ISO)."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+) -> None:
+    """Decisions matching the filters, oldest first."""
+    from .audit_report import RecordFilter, flat_row, select
+
+    records, labels = _load(_audit(ctx))
+    f = RecordFilter(decision, reason, language, min_confidence, max_confidence, search, since, until)
+    rows = [flat_row(r, labels) for r in select(records, f)]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    from .reporting import print_audit_list
+
+    print_audit_list(rows)
+
+
+@audit_app.command("show")
+def audit_show(ctx: typer.Context, record_id: str = typer.Argument(..., help="Record id.")) -> None:
+    """The whole record, with the evidence passages as they were shown."""
+    records, labels = _load(_audit(ctx))
+    matches = [r for r in records if r["record_id"].startswith(record_id)]
+    if len(matches) != 1:
+        raise RagArchiveError(
+            f"{len(matches)} records match {record_id!r}; see `ragarchive audit list`."
+        )
+    record = {**matches[0], "label": labels.get(matches[0]["record_id"])}
+    typer.echo(json.dumps(record, indent=2, ensure_ascii=False))
+
+
+@audit_app.command("label")
+def audit_label(
+    ctx: typer.Context,
+    record_id: str = typer.Argument(..., help="Record id (a unique prefix is enough)."),
+    verdict: str = typer.Argument(..., help="correct or wrong."),
+    note: Optional[str] = typer.Option(None, help="Why."),
+    reviewer: Optional[str] = typer.Option(None, help="Who judged."),
+) -> None:
+    """Store a reviewer's judgement beside the log (the log itself is never rewritten)."""
+    if verdict not in ("correct", "wrong"):
+        raise RagArchiveError("The label is `correct` or `wrong`.")
+    log = _audit(ctx)
+    records, _ = _load(log)
+    matches = [r["record_id"] for r in records if r["record_id"].startswith(record_id)]
+    if len(matches) != 1:
+        raise RagArchiveError(f"{len(matches)} records match {record_id!r}; give more of the id.")
+    log.label(matches[0], verdict, note, reviewer)
+    typer.echo(f"labelled {matches[0]} {verdict}")
+
+
+@audit_app.command("export")
+def audit_export(
+    ctx: typer.Context,
+    fmt: str = typer.Option("csv", "--format", help="csv (one row per decision) or jsonl."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="File (default stdout)."),
+    since: Optional[str] = typer.Option(None, help="From this UTC date (ISO)."),
+    until: Optional[str] = typer.Option(None, help="Up to this UTC date (ISO)."),
+) -> None:
+    """Export decisions (with their labels) for spreadsheets and notebooks."""
+    from .audit_report import RecordFilter, export, select
+
+    if fmt not in ("csv", "jsonl"):
+        raise RagArchiveError("--format is csv or jsonl.")
+    records, labels = _load(_audit(ctx))
+    text = export(select(records, RecordFilter(since=since, until=until)), labels, fmt)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"exported to {output}", err=True)
+    else:
+        typer.echo(text, nl=False)
+
+
 def main() -> None:
     try:
         app()

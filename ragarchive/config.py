@@ -155,6 +155,15 @@ class OllamaSettings(BaseModel):
     expansion_variants: int = Field(3, ge=0, le=10, description="Query variants asked of the model.")
 
 
+class AuditSettings(BaseModel):
+    enabled: bool = Field(
+        True, description="Write one audit record per decision to <data_dir>/audit/ (off = no log)."
+    )
+    hash_questions: bool = Field(
+        False, description="Privacy: store a salted hash instead of the question text."
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="RAGARCHIVE_",
@@ -181,6 +190,7 @@ class Settings(BaseSettings):
     gate: GateSettings = GateSettings()
     answer: AnswerSettings = AnswerSettings()
     ollama: OllamaSettings = OllamaSettings()
+    audit: AuditSettings = AuditSettings()
 
     @classmethod
     def settings_customise_sources(
@@ -193,6 +203,10 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # First wins: flags (init) > environment > ragarchive.toml > defaults.
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    @property
+    def audit_dir(self) -> Path:
+        return self.data_dir / "audit"
 
     @property
     def archive_dir(self) -> Path:

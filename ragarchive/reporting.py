@@ -128,3 +128,47 @@ def print_ask_result(result: Any) -> None:
             c.snippet,
         )
     console.print(table)
+
+
+def print_audit_summary(summary: dict[str, Any]) -> None:
+    console = Console()
+    rate = summary["refusal_rate"]
+    console.print(
+        f"[bold]{summary['records']} decisions[/bold]: {summary['answers']} answers, "
+        f"{summary['refusals']} refusals" + (f" (refusal rate {rate:.0%})" if rate is not None else "")
+    )
+    for title, key in (("refusals by reason", "refusal_rate_by_reason"),):
+        if summary[key]:
+            console.print(title + ": " + ", ".join(f"{k} {v:.0%}" for k, v in summary[key].items()))
+    for title, key in (("by language", "refusal_rate_by_language"), ("by day", "refusal_rate_by_day")):
+        table = Table(title=f"refusal rate {title}")
+        table.add_column(title.split()[-1])
+        table.add_column("decisions", justify="right")
+        table.add_column("refusal rate", justify="right")
+        for k, v in summary[key].items():
+            table.add_row(k, str(v["n"]), f"{v['refusal_rate']:.0%}")
+        console.print(table)
+    hist = Table(title="confidence")
+    for col in ("bin", "answers", "refusals"):
+        hist.add_column(col)
+    for k, v in summary["confidence_histogram"].items():
+        if v["answer"] or v["refuse"]:
+            hist.add_row(k, str(v["answer"]), str(v["refuse"]))
+    console.print(hist)
+    console.print(f"near-threshold decisions: {len(summary['near_threshold'])}")
+    if summary["labels"]:
+        console.print("reviewer labels: " + ", ".join(f"{k} {v}" for k, v in summary["labels"].items()))
+
+
+def print_audit_list(rows: list[dict[str, Any]]) -> None:
+    table = Table()
+    for col in ("id", "time (UTC)", "lang", "decision", "reason", "conf", "label", "question"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(
+            r["record_id"][:10], (r["timestamp"] or "")[:19].replace("T", " "), r["language"],
+            r["decision"], r["reason"] or "", f"{r['confidence']:.2f}", r["label"] or "",
+            r["question"] or "(hashed)",
+        )
+    Console().print(table)
+    Console().print(f"{len(rows)} decisions")

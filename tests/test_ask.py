@@ -20,20 +20,13 @@ import pytest
 
 from ragarchive.answering.prompting import REFUSAL_MARKER
 from ragarchive.config import load_settings
-from ragarchive.demo import write_demo_archive
 from ragarchive.retrieval.query import Filters
-from ragarchive.services import build_ask_service, build_ingestor
+from ragarchive.services import build_ask_service
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("ask")
-    settings = load_settings(data_dir=root / "data", archive="demo")
-    ingestor = build_ingestor(settings)
-    report = ingestor.run([write_demo_archive(root / "demo-archive")])
-    ingestor.db.close()
-    assert report.ok
-    return root / "data"
+def data_dir(demo_data_dir: Path) -> Path:
+    return demo_data_dir
 
 
 @pytest.fixture(scope="module")
