@@ -167,10 +167,11 @@ def ask_all(collection: str, qs: list[dict], threshold: float | None, expansions
         settings.retrieval.expansions = [e for e in expansions.split(",") if e]
     service = build_ask_service(settings)
     service.ask("warm-up question")  # load lazily built vocabularies before timing
+    run_id = f"ask_quality-{time.strftime('%Y%m%dT%H%M%S')}"  # tags this run's audit records
     rows = []
     for q in qs:
         t = time.perf_counter()
-        result = service.ask(q["question"])
+        result = service.ask(q["question"], run_id=run_id)
         total = time.perf_counter() - t
         targets = q["doc_id"] if isinstance(q["doc_id"], list) else [q["doc_id"]] if q["doc_id"] else []
         ranks = rankings(result, service.retriever.db)
