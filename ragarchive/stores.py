@@ -64,7 +64,10 @@ class ArchiveDB:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         try:
-            self.conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+            # serialized SQLite (threadsafety 3): the ask service may be called from UI threads
+            self.conn = sqlite3.connect(
+                path, timeout=30, isolation_level=None, check_same_thread=False
+            )
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.executescript(_SCHEMA)

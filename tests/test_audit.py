@@ -175,3 +175,25 @@ def test_summary_list_show_label_and_export(audited: Path, tmp_path: Path) -> No
     assert _cli(data, "audit", "summary", "--plot", str(plot)).returncode == 0
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert json.loads(_cli(data, "audit", "summary", "--json", "--since", "2999-01-01").stdout)["records"] == 0
+
+
+def test_concurrent_questions_are_each_answered_and_audited_exactly_once(
+    demo_data_dir: Path, tmp_path: Path
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    service = build_ask_service(load_settings(data_dir=demo_data_dir, archive="demo"))
+    service.audit = AuditLog(tmp_path / "audit")
+    questions = [ANSWERABLE, UNANSWERABLE, "Qui a gagné la course de côte des Trois-Sapins ?",
+                 "Wann wurde die Gasbeleuchtung in Marbethal eröffnet?"] * 2
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda q: service.ask(q, user=q[:10]), questions))
+    records = _records(tmp_path)
+    assert sorted(r["record_id"] for r in records) == sorted(r.record_id for r in results)
+    for result, question in zip(results, questions):
+        record = next(r for r in records if r["record_id"] == result.record_id)
+        assert record["question"] == question and record["decision"] == result.decision
+    assert {r.decision for r in results[:2]} == {"answer", "refuse"}
+    # the same question asked twice at once gets the same result: no cross-talk between threads
+    for a, b in zip(results[:4], results[4:]):
+        assert (a.decision, a.text, a.confidence) == (b.decision, b.text, b.confidence)
