@@ -233,6 +233,22 @@ def _echo_token(piece: str) -> None:
     typer.echo(piece, nl=False, err=True)
 
 
+@app.command()
+def ui(
+    ctx: typer.Context,
+    host: Optional[str] = typer.Option(None, help="Bind address (default 127.0.0.1)."),
+    port: Optional[int] = typer.Option(None, help="Port (default 7860)."),
+) -> None:
+    """Start the Gradio app (chat with sources, audit, ingest) on this machine."""
+    from .services import quiet_third_parties
+
+    quiet_third_parties()
+    settings = _settings(ctx, ui={"host": host, "port": port})
+    from ragarchive.ui.app import launch
+
+    launch(settings)
+
+
 audit_app = typer.Typer(
     no_args_is_help=True, help="Review the audit log: why the app answered or declined."
 )

@@ -164,6 +164,14 @@ class AuditSettings(BaseModel):
     )
 
 
+class UiSettings(BaseModel):
+    host: str = Field("127.0.0.1", description="Address the UI binds to (loopback by default).")
+    port: int = Field(7860, ge=1, le=65535, description="UI port.")
+    concurrency: int = Field(4, ge=1, description="Questions answered at once (Gradio queue).")
+    auth_user: str | None = Field(None, description="User name; with auth_password turns login on.")
+    auth_password: str | None = Field(None, description="Password (prefer the environment).")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="RAGARCHIVE_",
@@ -191,6 +199,7 @@ class Settings(BaseSettings):
     answer: AnswerSettings = AnswerSettings()
     ollama: OllamaSettings = OllamaSettings()
     audit: AuditSettings = AuditSettings()
+    ui: UiSettings = UiSettings()
 
     @classmethod
     def settings_customise_sources(

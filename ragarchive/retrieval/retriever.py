@@ -77,6 +77,11 @@ class HybridRetriever:
         self._languages: list[str] | None = None
         self._term_vectors: dict[str, np.ndarray] = {}
 
+    def refresh(self) -> None:
+        """Forget what was read from the index (after an ingest added to it)."""
+        self._vocab = None
+        self._languages = None
+
     @property
     def vocab(self) -> Vocabulary:
         if self._vocab is None:

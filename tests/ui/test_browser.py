@@ -1,0 +1,134 @@
+"""The Gradio app in a real browser: Debian's Chromium driven by Playwright (never a downloaded
+browser). The app runs in this process on a free loopback port over the demo archive."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import socket
+import zipfile
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed"),
+]
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_data_dir: Path, tmp_path_factory: pytest.TempPathFactory):
+    from ragarchive.config import load_settings
+    from ragarchive.ui.app import launch
+
+    data = tmp_path_factory.mktemp("ui") / "data"
+    shutil.copytree(demo_data_dir, data)  # its own audit log and uploads
+    shutil.rmtree(data / "audit", ignore_errors=True)
+    port = _free_port()
+    settings = load_settings(data_dir=data, archive="demo", ui={"port": port})
+    app = launch(settings, block=False)
+    yield f"http://127.0.0.1:{port}", data
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.goto(app_url[0])
+        yield page
+        browser.close()
+
+
+def _ask(page, question: str, expect: str) -> str:
+    page.locator("#question textarea").fill(question)
+    page.locator("#ask").click()
+    page.locator("#answer").get_by_text(expect).first.wait_for(timeout=60_000)
+    return page.locator("#answer").inner_text()
+
+
+def test_a_question_gets_an_answer_with_citations_and_sources(page) -> None:
+    text = _ask(page, "When was the railway between Marbethal and Valmarbe opened?", "Answer")
+    assert "[1]" in text or "[2]" in text
+    sources = page.locator("#sources")
+    assert "Sources" in sources.inner_text()
+    assert sources.locator("mark").count() > 0  # matched words highlighted
+    assert "1868" in sources.inner_text()
+    DOCS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(DOCS / "chat.png"), full_page=True)
+
+
+def test_an_unanswerable_question_is_refused_with_its_reason(page) -> None:
+    text = _ask(page, "Who won the football world cup final in 1998?", "No answer")
+    assert "No answer" in text and "weak_evidence" in text
+    assert "Closest passages found" in page.locator("#sources").inner_text()
+    page.screenshot(path=str(DOCS / "refusal.png"), full_page=True)
+
+
+def test_the_audit_tab_lists_both_decisions_and_labels_one(page, app_url) -> None:
+    page.get_by_role("tab", name="Audit").click()
+    page.locator("#audit-refresh").click()
+    table = page.locator("#audit-table")
+    table.get_by_text("football world cup").first.wait_for(timeout=30_000)
+    assert "railway between Marbethal" in table.inner_text()
+    page.locator("#record-id textarea").fill(_latest_id(app_url[1]))
+    page.locator("#label-wrong").click()
+    page.locator("#label-msg").get_by_text("Labelled").wait_for(timeout=30_000)
+    labels = (app_url[1] / "audit" / "labels.jsonl").read_text().splitlines()
+    assert json.loads(labels[-1])["label"] == "wrong"
+    page.screenshot(path=str(DOCS / "audit.png"))
+
+
+def _latest_id(data: Path) -> str:
+    lines = [json.loads(x) for p in sorted((data / "audit").glob("????-??-??.jsonl"))
+             for x in p.read_text().splitlines()]
+    return lines[-1]["record_id"]
+
+
+def test_uploading_a_batch_shows_its_report(page, tmp_path: Path) -> None:
+    batch = tmp_path / "batch.zip"
+    with zipfile.ZipFile(batch, "w") as zf:
+        zf.writestr("notice.txt", "Der Gemeinderat von Marbethal beschloss am Montag den Bau "
+                                  "einer neuen Schule am Marktplatz. Die Kosten betragen 12000 Gulden.")
+        zf.writestr("notice.json", json.dumps({"title": "Schulbau", "date": "1871-04-03", "language": "de"}))
+        zf.writestr("broken.xml", "<alto><unclosed>")
+    page.get_by_role("tab", name="Ingest").click()
+    page.locator("#uploads input[type=file]").set_input_files(str(batch))
+    page.locator("#ingest").click()
+    report = page.locator("#ingest-report")
+    report.get_by_text("Ingested").wait_for(timeout=120_000)
+    text = report.inner_text()
+    assert "Ingested 1" in text and "failed 1" in text and "broken.xml" in text
+
+
+def test_zip_members_that_escape_the_upload_folder_are_refused(tmp_path: Path) -> None:
+    from ragarchive.errors import RagArchiveError
+    from ragarchive.ui.app import stage_uploads
+
+    for name in ("../evil.txt", "/etc/evil.txt", "a/../../evil.txt"):
+        bad = tmp_path / "bad.zip"
+        with zipfile.ZipFile(bad, "w") as zf:
+            zf.writestr(name, "x")
+        with pytest.raises(RagArchiveError, match="outside"):
+            stage_uploads([bad], tmp_path / "data")
+    link = tmp_path / "link.zip"
+    with zipfile.ZipFile(link, "w") as zf:
+        info = zipfile.ZipInfo("innocent")
+        info.external_attr = (0o120777 << 16)
+        zf.writestr(info, "/etc/passwd")
+    with pytest.raises(RagArchiveError):
+        stage_uploads([link], tmp_path / "data")
+    assert not (tmp_path / "evil.txt").exists()
