@@ -40,6 +40,8 @@ class Citation:
     score: float
     chunk_ids: list[str] = field(default_factory=list)
     text: str = ""  # the whole passage as given to the generator
+    source_path: str = ""
+    regions: list[dict] = field(default_factory=list)  # page boxes the passage covers
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -241,7 +243,19 @@ class AskService:
             score=p.score,
             chunk_ids=p.chunk_ids,
             text=p.text,
+            source_path=m.get("source_path") or "",
+            regions=_regions(m.get("regions")),
         )
+
+
+def _regions(raw: Any) -> list[dict]:
+    import json
+
+    try:
+        value = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        return []
+    return [r for r in value or [] if isinstance(r, dict) and r.get("box")]
 
 
 def _evidence_item(c: Citation) -> EvidenceItem:

@@ -39,15 +39,15 @@ def build_app(settings: Settings) -> Any:
     ingest_lock = threading.Lock()
 
     def ask(question: str, date_from: str, date_to: str, newspaper: str, language: str,
-            request: gr.Request) -> tuple[str, str]:
+            request: gr.Request) -> tuple[str, str, list]:
         from ragarchive.retrieval.query import Filters
 
         if not question.strip():
-            return "Please type a question.", ""
+            return "Please type a question.", "", []
         user = getattr(request, "username", None) if request else None
         filters = Filters(date_from or None, date_to or None, newspaper or None, language or None)
         result = service.ask(question, filters, user=user)
-        return answer_markdown(result, service.generator), sources_html(result)
+        return answer_markdown(result, service.generator), sources_html(result), page_crops(result)
 
     def audit_table(decision: str, reason: str, language: str, lo: float, hi: float) -> Any:
         records, labels = _audit_records(service)
@@ -127,9 +127,11 @@ def build_app(settings: Settings) -> Any:
                 language = gr.Dropdown(LANGUAGES, value="", label="Evidence language")
             answer = gr.Markdown(elem_id="answer")
             sources = gr.HTML(elem_id="sources")
+            crops = gr.Gallery(label="On the page image", elem_id="crops", columns=2, height="auto")
             inputs = [question, date_from, date_to, newspaper, language]
-            ask_btn.click(ask, inputs, [answer, sources], concurrency_limit=settings.ui.concurrency)
-            question.submit(ask, inputs, [answer, sources], concurrency_limit=settings.ui.concurrency)
+            outputs = [answer, sources, crops]
+            ask_btn.click(ask, inputs, outputs, concurrency_limit=settings.ui.concurrency)
+            question.submit(ask, inputs, outputs, concurrency_limit=settings.ui.concurrency)
         with gr.Tab("Audit", elem_id="audit-tab") as audit_tab:
             with gr.Row():
                 f_decision = gr.Dropdown(["", "answer", "refuse"], value="", label="Decision")
@@ -206,6 +208,31 @@ def sources_html(result: Any) -> str:
         items.append(f'<li class="source"><b>[{c.n}]</b> {html.escape(c.title)} — {html.escape(meta)}'
                      f'<br><span class="snippet">{highlight(c.snippet, forms)}</span></li>')
     return f'<div id="source-list"><h4>{title}</h4><ol style="list-style:none;padding-left:0">{"".join(items)}</ol></div>'
+
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
+
+
+def page_crops(result: Any) -> list[tuple[Any, str]]:
+    """Previews of the passages' regions on their page images, where the source is an image."""
+    rows = result.citations if result.decision == "answer" else result.passages
+    return [(crop, f"[{c.n}] {c.newspaper or c.title} {c.date}") for c in rows
+            if (crop := page_crop(c)) is not None]
+
+
+def page_crop(c: Any, width: int = 640) -> Any:
+    path = Path(c.source_path)
+    if path.suffix.lower() not in IMAGE_SUFFIXES or not c.regions or not path.is_file():
+        return None
+    from PIL import Image
+
+    boxes = [r["box"] for r in c.regions]
+    left, top = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    right, bottom = max(b[0] + b[2] for b in boxes), max(b[1] + b[3] for b in boxes)
+    with Image.open(path) as img:
+        crop = img.crop((max(0, left - 10), max(0, top - 10), right + 10, bottom + 10)).convert("RGB")
+    crop.thumbnail((width, width * 2))
+    return crop
 
 
 def highlight(text: str, forms: list[str]) -> str:

@@ -3,7 +3,6 @@ browser). The app runs in this process on a free loopback port over the demo arc
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import socket
@@ -71,6 +70,13 @@ def test_a_question_gets_an_answer_with_citations_and_sources(page) -> None:
     page.screenshot(path=str(DOCS / "chat.png"), full_page=True)
 
 
+def test_a_passage_from_a_page_image_shows_its_region(page) -> None:
+    _ask(page, "Which aeroplane visited Wendmouth in May 1913?", "confidence")
+    crop = page.locator("#crops img").first
+    crop.wait_for(timeout=30_000)
+    assert crop.evaluate("img => img.naturalWidth") > 50
+
+
 def test_an_unanswerable_question_is_refused_with_its_reason(page) -> None:
     text = _ask(page, "Who won the football world cup final in 1998?", "No answer")
     assert "No answer" in text and "weak_evidence" in text
@@ -132,3 +138,33 @@ def test_zip_members_that_escape_the_upload_folder_are_refused(tmp_path: Path) -
     with pytest.raises(RagArchiveError):
         stage_uploads([link], tmp_path / "data")
     assert not (tmp_path / "evil.txt").exists()
+
+
+def test_with_authentication_the_audit_records_the_user(demo_data_dir: Path, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from ragarchive.config import load_settings
+    from ragarchive.ui.app import launch
+
+    data = tmp_path / "data"
+    shutil.copytree(demo_data_dir, data)
+    shutil.rmtree(data / "audit", ignore_errors=True)
+    port = _free_port()
+    settings = load_settings(data_dir=data, archive="demo",
+                             ui={"port": port, "auth_user": "ana", "auth_password": "s3cret"})
+    app = launch(settings, block=False)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{port}")
+            page.locator("input[type=text]").first.fill("ana")
+            page.locator("input[type=password]").first.fill("s3cret")
+            page.locator("button").filter(has_text="Login").first.click()
+            page.locator("#question textarea").wait_for(timeout=30_000)
+            _ask(page, "Who won the football world cup final in 1998?", "No answer")
+            browser.close()
+    finally:
+        app.close()
+    records = [json.loads(x) for f in (data / "audit").glob("????-??-??.jsonl") for x in f.read_text().splitlines()]
+    assert [r["user"] for r in records] == ["ana"]
