@@ -42,6 +42,7 @@ class Citation:
     text: str = ""  # the whole passage as given to the generator
     source_path: str = ""
     regions: list[dict] = field(default_factory=list)  # page boxes the passage covers
+    ocr_conf: float | None = None  # mean OCR word confidence of the chunk, when the format has it
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -245,7 +246,12 @@ class AskService:
             text=p.text,
             source_path=m.get("source_path") or "",
             regions=_regions(m.get("regions")),
+            ocr_conf=_conf(m.get("mean_conf")),
         )
+
+
+def _conf(raw: Any) -> float | None:
+    return float(raw) if isinstance(raw, (int, float)) and raw >= 0 else None
 
 
 def _regions(raw: Any) -> list[dict]:

@@ -8,6 +8,7 @@ It holds no retrieval or answer logic: every button calls the same services as t
 # annotations of the handlers, which are defined where `gr` is imported.
 
 import html
+import queue
 import re
 import shutil
 import threading
@@ -36,18 +37,56 @@ def build_app(settings: Settings) -> Any:
     from ragarchive.services import build_ask_service
 
     service = build_ask_service(settings)
+    services = {settings.answer.generator: service}
+    # Both generators are offered when an Ollama server is configured; the other service is
+    # built on first use (its own retriever, so LLM expansions stay with the Ollama one).
+    choices = ["extractive", "ollama"] if settings.ollama.host else [settings.answer.generator]
+    services_lock = threading.Lock()
     ingest_lock = threading.Lock()
 
+    def service_for(generator: str) -> Any:
+        with services_lock:
+            if generator not in services:
+                services[generator] = build_ask_service(
+                    settings.model_copy(update={"answer": settings.answer.model_copy(
+                        update={"generator": generator})})
+                )
+            return services[generator]
+
     def ask(question: str, date_from: str, date_to: str, newspaper: str, language: str,
-            request: gr.Request) -> tuple[str, str, list]:
+            generator: str, request: gr.Request):
+        """Streams progress while the archive is searched and the draft is written; the answer
+        itself appears only once verified (DESIGN: verification before anything is shown)."""
         from ragarchive.retrieval.query import Filters
 
         if not question.strip():
-            return "Please type a question.", "", []
+            yield "Please type a question.", "", []
+            return
         user = getattr(request, "username", None) if request else None
         filters = Filters(date_from or None, date_to or None, newspaper or None, language or None)
-        result = service.ask(question, filters, user=user)
-        return answer_markdown(result, service.generator), sources_html(result), page_crops(result)
+        chosen = service_for(generator or choices[0])
+        tokens: queue.Queue = queue.Queue()
+        outcome: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                outcome["result"] = chosen.ask(question, filters, on_token=tokens.put, user=user)
+            except RagArchiveError as exc:
+                outcome["error"] = exc
+            finally:
+                tokens.put(None)
+
+        threading.Thread(target=run, daemon=True).start()
+        yield "_Searching the archive…_", "", []
+        words = 0
+        while (piece := tokens.get()) is not None:
+            words += len(piece.split())
+            yield f"_Drafting an answer… {words} words (verified before it is shown)_", "", []
+        if "error" in outcome:
+            yield f"**Error:** {html.escape(str(outcome['error']))}", "", []
+            return
+        result = outcome["result"]
+        yield answer_markdown(result, chosen.generator), sources_html(result), page_crops(result)
 
     def audit_table(decision: str, reason: str, language: str, lo: float, hi: float) -> Any:
         records, labels = _audit_records(service)
@@ -114,7 +153,12 @@ def build_app(settings: Settings) -> Any:
         row = getattr(evt, "row_value", None)
         return str(row[0]) if row else ""
 
-    with gr.Blocks(title="ragarchive", analytics_enabled=False) as app:
+    # System fonts: the default theme would fetch Google Fonts, a request leaving the machine.
+    theme = gr.themes.Default(
+        font=["ui-sans-serif", "system-ui", "sans-serif"],
+        font_mono=["ui-monospace", "monospace"],
+    )
+    with gr.Blocks(title="ragarchive", analytics_enabled=False, theme=theme) as app:
         gr.Markdown(f"# ragarchive — archive `{settings.archive}`")
         with gr.Tab("Ask"):
             with gr.Row():
@@ -125,10 +169,12 @@ def build_app(settings: Settings) -> Any:
                 date_to = gr.Textbox(label="To (ISO date)", placeholder="1920")
                 newspaper = gr.Textbox(label="Newspaper")
                 language = gr.Dropdown(LANGUAGES, value="", label="Evidence language")
+                generator = gr.Dropdown(choices, value=choices[0], label="Generator",
+                                        interactive=len(choices) > 1, elem_id="generator")
             answer = gr.Markdown(elem_id="answer")
             sources = gr.HTML(elem_id="sources")
             crops = gr.Gallery(label="On the page image", elem_id="crops", columns=2, height="auto")
-            inputs = [question, date_from, date_to, newspaper, language]
+            inputs = [question, date_from, date_to, newspaper, language, generator]
             outputs = [answer, sources, crops]
             ask_btn.click(ask, inputs, outputs, concurrency_limit=settings.ui.concurrency)
             question.submit(ask, inputs, outputs, concurrency_limit=settings.ui.concurrency)
@@ -203,8 +249,9 @@ def sources_html(result: Any) -> str:
     title = "Sources" if result.decision == "answer" else "Closest passages found"
     items = []
     for c in rows:
+        conf = f"OCR confidence {c.ocr_conf:.2f}" if c.ocr_conf is not None else ""
         meta = " · ".join(x for x in (c.newspaper or c.title, c.date, f"p. {c.page}" if c.page else "",
-                                      c.language) if x)
+                                      c.language, conf) if x)
         items.append(f'<li class="source"><b>[{c.n}]</b> {html.escape(c.title)} — {html.escape(meta)}'
                      f'<br><span class="snippet">{highlight(c.snippet, forms)}</span></li>')
     return f'<div id="source-list"><h4>{title}</h4><ol style="list-style:none;padding-left:0">{"".join(items)}</ol></div>'

@@ -41,15 +41,32 @@ def app_url(demo_data_dir: Path, tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="module")
-def page(app_url):
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        page.goto(app_url[0])
-        yield page
+        yield browser
         browser.close()
+
+
+OUTSIDE: list[str] = []  # every request the browser made to a non-loopback address
+
+
+@pytest.fixture(scope="module")
+def page(browser, app_url):
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.on("request", _record_outside)
+    page.goto(app_url[0])
+    return page
+
+
+def _record_outside(request) -> None:
+    from urllib.parse import urlparse
+
+    host = urlparse(request.url).hostname
+    if request.url.startswith(("http://", "https://", "ws://", "wss://")) and host not in ("127.0.0.1", "localhost"):
+        OUTSIDE.append(request.url)
 
 
 def _ask(page, question: str, expect: str) -> str:
@@ -66,6 +83,7 @@ def test_a_question_gets_an_answer_with_citations_and_sources(page) -> None:
     assert "Sources" in sources.inner_text()
     assert sources.locator("mark").count() > 0  # matched words highlighted
     assert "1868" in sources.inner_text()
+    assert "OCR confidence" in sources.inner_text()  # METS/ALTO evidence carries word confidences
     DOCS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(DOCS / "chat.png"), full_page=True)
 
@@ -140,9 +158,7 @@ def test_zip_members_that_escape_the_upload_folder_are_refused(tmp_path: Path) -
     assert not (tmp_path / "evil.txt").exists()
 
 
-def test_with_authentication_the_audit_records_the_user(demo_data_dir: Path, tmp_path: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_with_authentication_the_audit_records_the_user(browser, demo_data_dir: Path, tmp_path: Path) -> None:
     from ragarchive.config import load_settings
     from ragarchive.ui.app import launch
 
@@ -154,17 +170,38 @@ def test_with_authentication_the_audit_records_the_user(demo_data_dir: Path, tmp
                              ui={"port": port, "auth_user": "ana", "auth_password": "s3cret"})
     app = launch(settings, block=False)
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{port}")
-            page.locator("input[type=text]").first.fill("ana")
-            page.locator("input[type=password]").first.fill("s3cret")
-            page.locator("button").filter(has_text="Login").first.click()
-            page.locator("#question textarea").wait_for(timeout=30_000)
-            _ask(page, "Who won the football world cup final in 1998?", "No answer")
-            browser.close()
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{port}")
+        page.locator("input[type=text]").first.fill("ana")
+        page.locator("input[type=password]").first.fill("s3cret")
+        page.locator("button").filter(has_text="Login").first.click()
+        page.locator("#question textarea").wait_for(timeout=30_000)
+        _ask(page, "Who won the football world cup final in 1998?", "No answer")
+        page.close()
     finally:
         app.close()
     records = [json.loads(x) for f in (data / "audit").glob("????-??-??.jsonl") for x in f.read_text().splitlines()]
     assert [r["user"] for r in records] == ["ana"]
+
+
+def test_two_users_at_once_each_see_only_their_own_answer(browser, app_url) -> None:
+    pages = [browser.new_page() for _ in range(2)]
+    for p in pages:
+        p.goto(app_url[0])
+    asks = [("When was the railway between Marbethal and Valmarbe opened?", "Answer"),
+            ("Who won the football world cup final in 1998?", "No answer")]
+    for p, (question, _) in zip(pages, asks):
+        p.locator("#question textarea").fill(question)
+    for p in pages:  # both questions are in the queue at the same time
+        p.locator("#ask").click()
+    for p, (_, expect) in zip(pages, asks):
+        p.locator("#answer").get_by_text(expect).first.wait_for(timeout=60_000)
+    assert "No answer" not in pages[0].locator("#answer").inner_text()
+    assert "Eisenbahn" in pages[0].locator("#answer").inner_text()
+    assert "Eisenbahn" not in pages[1].locator("#answer").inner_text()
+    for p in pages:
+        p.close()
+
+
+def test_no_request_left_the_machine(page) -> None:
+    assert OUTSIDE == []
