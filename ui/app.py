@@ -86,7 +86,9 @@ def build_app(settings: Settings) -> Any:
             yield f"**Error:** {html.escape(str(outcome['error']))}", "", []
             return
         result = outcome["result"]
-        yield answer_markdown(result, chosen.generator), sources_html(result), page_crops(result)
+        crops = page_crops(result)
+        yield (answer_markdown(result, chosen.generator), sources_html(result),
+               gr.Gallery(value=crops, visible=bool(crops)))
 
     def audit_table(decision: str, reason: str, language: str, lo: float, hi: float) -> Any:
         records, labels = _audit_records(service)
@@ -173,7 +175,8 @@ def build_app(settings: Settings) -> Any:
                                         interactive=len(choices) > 1, elem_id="generator")
             answer = gr.Markdown(elem_id="answer")
             sources = gr.HTML(elem_id="sources")
-            crops = gr.Gallery(label="On the page image", elem_id="crops", columns=2, height="auto")
+            crops = gr.Gallery(label="On the page image", elem_id="crops", columns=2, height="auto",
+                               visible=False)
             inputs = [question, date_from, date_to, newspaper, language, generator]
             outputs = [answer, sources, crops]
             ask_btn.click(ask, inputs, outputs, concurrency_limit=settings.ui.concurrency)
