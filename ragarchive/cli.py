@@ -249,6 +249,34 @@ def ui(
     launch(settings)
 
 
+@app.command("eval")
+def eval_(
+    ctx: typer.Context,
+    questions: Path = typer.Argument(..., help="Question set (JSON Lines)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    plot: Optional[Path] = typer.Option(None, help="Confidence histograms to a PNG."),
+    generator: Optional[str] = typer.Option(None, help="extractive (default) or ollama."),
+    threshold: Optional[float] = typer.Option(None, help="Confidence threshold (0-1)."),
+) -> None:
+    """Run a question set through the ask service: recall@k, MRR, refusals, AUROC, latency."""
+    from .eval_run import evaluate, load_questions
+    from .eval_run import plot as draw
+    from .services import build_ask_service
+
+    if not questions.is_file():
+        raise RagArchiveError(f"No such question file: {questions}")
+    settings = _settings(ctx, answer={"generator": generator}, gate={"threshold": threshold})
+    report = evaluate(build_ask_service(settings), load_questions(questions))
+    if plot:
+        draw(report, plot)
+    if as_json:
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    from .reporting import print_eval_report
+
+    print_eval_report(report)
+
+
 audit_app = typer.Typer(
     no_args_is_help=True, help="Review the audit log: why the app answered or declined."
 )

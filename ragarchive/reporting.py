@@ -172,3 +172,23 @@ def print_audit_list(rows: list[dict[str, Any]]) -> None:
         )
     Console().print(table)
     Console().print(f"{len(rows)} decisions")
+
+
+def print_eval_report(report: dict[str, Any]) -> None:
+    cols = ("n", "recall@1", "recall@5", "recall@10", "mrr", "answered_rate", "refusal_precision",
+            "refusal_recall", "answer_correctness", "citation_precision", "auroc")
+    table = Table(title=f"eval {report['run_id']} (threshold {report['threshold']})")
+    table.add_column("group")
+    for c in cols:
+        table.add_column(c, justify="right")
+    for name, s in [("overall", report["overall"]), *report["by_kind"].items()]:
+        table.add_row(name, *("-" if s.get(c) is None else (str(s[c]) if c == "n" else f"{s[c]:.3f}")
+                              for c in cols))
+    console = Console()
+    console.print(table)
+    missing = report["overall"]["not_in_index"]
+    if missing:
+        console.print(f"{missing} questions name a document that is not in the index (not counted as misses)")
+    lat = report["overall"]["latency"]
+    if "total" in lat:
+        console.print(f"latency total: p50 {lat['total']['p50']:.3f} s, p95 {lat['total']['p95']:.3f} s")

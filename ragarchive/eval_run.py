@@ -1,0 +1,182 @@
+"""`ragarchive eval`: run a question set through the ask service and measure it.
+
+Question format (JSON Lines): ``id``, ``question``, ``answerable`` (bool), ``doc_id`` (the id of
+the document that answers it, a list of ids, or null), ``answer`` (short reference or null) and an
+optional free ``kind`` for breakdowns; unknown fields are ignored. Every question goes through
+the same ``AskService`` as the CLI and the UI, and its audit record carries the run id.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import unicodedata
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import RagArchiveError
+
+REQUIRED = ("id", "question", "answerable")
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    questions = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            q = json.loads(line)
+        except ValueError as exc:
+            raise RagArchiveError(f"{path} line {n}: not JSON ({exc})") from exc
+        missing = [k for k in REQUIRED if k not in q]
+        if missing:
+            raise RagArchiveError(f"{path} line {n}: missing {', '.join(missing)}")
+        questions.append(q)
+    return questions
+
+
+def evaluate(service: Any, questions: list[dict[str, Any]], run_id: str | None = None) -> dict[str, Any]:
+    run_id = run_id or f"eval-{time.strftime('%Y%m%dT%H%M%S')}"
+    rows = [_one(service, q, run_id) for q in questions]
+    by_kind: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_kind[r["kind"]].append(r)
+    return {
+        "run_id": run_id,
+        "threshold": rows[0]["threshold"] if rows else None,
+        "overall": summarise(rows),
+        "by_kind": {k: summarise(v) for k, v in sorted(by_kind.items())},
+        "questions": [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows],
+    }
+
+
+def _targets(q: dict[str, Any]) -> list[str]:
+    d = q.get("doc_id")
+    return [d] if isinstance(d, str) else list(d or [])
+
+
+def _one(service: Any, q: dict[str, Any], run_id: str) -> dict[str, Any]:
+    result = service.ask(q["question"], run_id=run_id)
+    targets = _targets(q)
+    db = service.retriever.db
+    indexed = [t for t in targets if db.doc_owner(t)]
+    ranking = _doc_ranking(result, db)
+    rank = min((ranking.index(t) + 1 for t in indexed if t in ranking), default=None)
+    cited = [c.document_id for c in result.citations]
+    return {
+        "id": q["id"],
+        "kind": q.get("kind") or "unspecified",
+        "answerable": bool(q["answerable"]),
+        "decision": result.decision,
+        "reason": result.reason,
+        "confidence": round(result.confidence, 5),
+        "threshold": result.threshold,
+        "rank": rank,
+        "doc_status": None if not targets else ("indexed" if indexed else "not_in_index"),
+        "correct": _correct(q.get("answer"), result),
+        "citation_precision": (sum(c in targets for c in cited) / len(cited)) if cited and targets else None,
+        "timings": {k: round(v, 4) for k, v in result.timings.items()},
+        "record_id": result.record_id,
+    }
+
+
+def _doc_ranking(result: Any, db: Any) -> list[str]:
+    r = result.retrieval
+    if r is None:
+        return []
+    rows = db.chunk_rows([h.chunk_id for h in r.fused[:50]])
+    out: list[str] = []
+    for h in r.fused[:50]:
+        doc = rows.get(h.chunk_id, {}).get("doc_id")
+        if doc and doc not in out:
+            out.append(doc)
+    return out
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[\W_]+", " ", text).strip()
+
+
+def _correct(reference: str | None, result: Any) -> bool | None:
+    """The reference answer, normalised, found in the answer or its cited passages."""
+    if not reference:
+        return None
+    if result.decision != "answer":
+        return False
+    ref = normalise(reference)
+    haystack = normalise(" ".join([result.text] + [c.text for c in result.citations]))
+    return ref in haystack
+
+
+def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    n = len(rows)
+    scored = [r for r in rows if r["answerable"] and r["doc_status"] == "indexed"]
+    ranks = [r["rank"] for r in scored]
+    refused = [r for r in rows if r["decision"] == "refuse"]
+    negatives = [r for r in rows if not r["answerable"]]
+    out: dict[str, Any] = {
+        "n": n,
+        "recall@1": _mean([x is not None and x <= 1 for x in ranks]),
+        "recall@5": _mean([x is not None and x <= 5 for x in ranks]),
+        "recall@10": _mean([x is not None and x <= 10 for x in ranks]),
+        "mrr": _mean([1.0 / x if x else 0.0 for x in ranks]),
+        "answered_rate": _mean([r["decision"] == "answer" for r in rows]),
+        "refused_rate": _mean([r["decision"] == "refuse" for r in rows]),
+        "refusal_precision": _mean([not r["answerable"] for r in refused]),
+        "refusal_recall": _mean([r["decision"] == "refuse" for r in negatives]),
+        "answer_correctness": _mean([r["correct"] for r in rows if r["correct"] is not None]),
+        "citation_precision": _mean([r["citation_precision"] for r in rows
+                                     if r["citation_precision"] is not None]),
+        "not_in_index": sum(r["doc_status"] == "not_in_index" for r in rows),
+        "latency": _latency(rows),
+    }
+    labels = [r["answerable"] for r in rows]
+    if len(set(labels)) == 2:
+        from sklearn.metrics import roc_auc_score
+
+        out["auroc"] = float(roc_auc_score(labels, [r["confidence"] for r in rows]))
+    return out
+
+
+def _latency(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
+    stages: dict[str, list[float]] = defaultdict(list)
+    for r in rows:
+        for k, v in r["timings"].items():
+            stages[k].append(v)
+    return {k: {"p50": round(float(np.percentile(v, 50)), 4), "p95": round(float(np.percentile(v, 95)), 4)}
+            for k, v in sorted(stages.items())}
+
+
+def _mean(values: Any) -> float | None:
+    values = [float(v) for v in values]
+    return round(float(np.mean(values)), 4) if values else None
+
+
+def plot(report: dict[str, Any], path: Path) -> None:
+    """Confidence histograms of answerable vs not answerable questions, with the threshold."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    qs = report["questions"]
+    fig, ax = plt.subplots(figsize=(7, 4), dpi=120)
+    bins = [i / 20 for i in range(21)]
+    for label, colour, flag in (("answerable", "tab:green", True), ("not answerable", "tab:red", False)):
+        values = [q["confidence"] for q in qs if q["answerable"] is flag]
+        ax.hist(values, bins=bins, alpha=0.6, color=colour, label=f"{label} ({len(values)})")
+    if report.get("threshold") is not None:
+        ax.axvline(report["threshold"], color="black", linestyle="--", label=f"threshold {report['threshold']:.2f}")
+    ax.set_xlabel("confidence")
+    ax.set_ylabel("questions")
+    ax.set_title(f"ragarchive eval {report['run_id']}")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
