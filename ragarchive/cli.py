@@ -277,6 +277,33 @@ def eval_(
     print_eval_report(report)
 
 
+@app.command()
+def calibrate(
+    ctx: typer.Context,
+    questions: int = typer.Option(60, help="Synthetic answerable (and as many unanswerable) questions."),
+    target_precision: float = typer.Option(0.9, help="Share of answered questions that must be answerable."),
+    seed: int = typer.Option(0, help="Sampling seed."),
+) -> None:
+    """Fit the confidence gate on this archive (no labelled questions needed); uses reviewer labels."""
+    from .audit_report import latest_labels
+    from .calibration import calibrate as fit
+    from .calibration import label_rows, save
+    from .services import build_ask_service
+
+    settings = _settings(ctx)
+    service = build_ask_service(settings)
+    records, _ = service.audit.records() if service.audit else ([], [])
+    labels = latest_labels(service.audit.labels()[0]) if service.audit else {}
+    result = fit(service, questions, target_precision, seed, label_rows(records, labels))
+    path = save(result, settings.archive_dir)
+    f = result["fit"]
+    typer.echo(
+        f"calibration written to {path}: threshold {result['threshold']:.3f}; expected answer rate "
+        f"{f['expected_answer_rate']:.0%} of answerable, refusal rate {f['expected_refusal_rate']:.0%} "
+        f"of unanswerable ({f['questions']} questions, AUROC {f['auroc_in_sample']:.3f})"
+    )
+
+
 audit_app = typer.Typer(
     no_args_is_help=True, help="Review the audit log: why the app answered or declined."
 )

@@ -295,6 +295,7 @@ class ArchiveDB:
         date_to: str | None = None,
         newspaper: str | None = None,
         language: str | None = None,
+        exclude_documents: tuple[str, ...] = (),
     ) -> set[str]:
         """Chunks that pass the filters. Dates compare as ISO prefixes; a chunk without a date
         fails any date filter (we cannot say it is in range)."""
@@ -317,6 +318,9 @@ class ArchiveDB:
         if language:
             where.append("json_extract(metadata, '$.language') = ?")
             args.append(language)
+        if exclude_documents:
+            where.append(f"doc_id NOT IN ({','.join('?' * len(exclude_documents))})")
+            args += list(exclude_documents)
         sql = "SELECT chunk_id FROM chunks" + (" WHERE " + " AND ".join(where) if where else "")
         return {r[0] for r in self.conn.execute(sql, args)}
 

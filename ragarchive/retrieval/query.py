@@ -22,9 +22,11 @@ class Filters:
     date_to: str | None = None
     newspaper: str | None = None  # case-insensitive substring of the newspaper title
     language: str | None = None
+    # documents held out of the candidates (calibration builds unanswerable questions this way)
+    exclude_documents: tuple[str, ...] = ()
 
     def active(self) -> bool:
-        return any((self.date_from, self.date_to, self.newspaper, self.language))
+        return any((self.date_from, self.date_to, self.newspaper, self.language, self.exclude_documents))
 
     def to_json(self) -> dict[str, str | None]:
         return {

@@ -221,7 +221,11 @@ class HybridRetriever:
         if not f.active():
             return None
         return self.db.filtered_chunk_ids(
-            date_from=f.date_from, date_to=f.date_to, newspaper=f.newspaper, language=f.language
+            date_from=f.date_from,
+            date_to=f.date_to,
+            newspaper=f.newspaper,
+            language=f.language,
+            exclude_documents=f.exclude_documents,
         )
 
     def _embed(self, text: str) -> np.ndarray:

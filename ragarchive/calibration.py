@@ -1,0 +1,134 @@
+"""`ragarchive calibrate`: fit the gate on the archive itself, without labelled questions.
+
+The calibration set is built from the index (no LLM):
+
+* answerable: sampled chunks; from one sentence of each, a question made of its most salient
+  words (rare in the archive, not function words), so that the archive holds its answer;
+* unanswerable: the same kind of question built from another sampled chunk whose whole document
+  is then held out of the candidates, so retrieval cannot find it (the archive, as searched,
+  does not hold the answer); plus the gate's off-topic probe questions.
+
+The gate's features of every question are computed by the real ask service (no audit records:
+these are not users' decisions); a logistic regression (standardised features, balanced classes)
+is fitted; the threshold is the lowest at which the answered synthetic questions reach the target
+precision. The calibration is stored as ``<archive>/calibration.json`` with the index fingerprint.
+Reviewer labels from ``ragarchive audit label`` are added when present: a decision labelled
+correct counts as answerable if it was answered and as unanswerable if it was refused, and the
+opposite for a decision labelled wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .retrieval.gate import FEATURES, PROBES
+from .retrieval.query import Filters, content_terms
+
+
+def synthetic_questions(db: Any, n: int, seed: int = 0) -> list[dict[str, Any]]:
+    """(question, doc_id, held_out) triples: n answerable, n held-out unanswerable."""
+    rng = random.Random(seed)
+    rows = db.conn.execute("SELECT chunk_id, doc_id, text FROM chunks WHERE length(text) > 300").fetchall()
+    rng.shuffle(rows)
+    vocab = db.vocabulary()
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        question = _question_from(row[2], vocab, rng)
+        if not question:
+            continue
+        answerable = sum(q["answerable"] for q in out) < n
+        if not answerable and sum(not q["answerable"] for q in out) >= n:
+            break
+        out.append({"question": question, "doc_id": row[1], "answerable": answerable})
+    return out
+
+
+def _question_from(text: str, vocab: dict[str, int], rng: random.Random) -> str | None:
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if 60 <= len(s) <= 400]
+    if not sentences:
+        return None
+    words = [w for w in content_terms(rng.choice(sentences)) if len(w) >= 4 and w.isalpha()]
+    # salient: present in the archive but not everywhere (OCR garbage seen once is skipped)
+    ranked = sorted(dict.fromkeys(words), key=lambda w: vocab.get(w, 0) if vocab.get(w, 0) > 1 else 10**9)
+    chosen = ranked[:5]
+    if len(chosen) < 3:
+        return None
+    return " ".join(chosen)
+
+
+def calibrate(service: Any, n: int = 60, target_precision: float = 0.9, seed: int = 0,
+              labels: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+
+    rows = []
+    for q in synthetic_questions(service.retriever.db, n, seed):
+        held = () if q["answerable"] else (q["doc_id"],)
+        result = service._decide(q["question"], Filters(exclude_documents=held), None)
+        rows.append((result.gate.features, int(q["answerable"])))
+    for probe in PROBES:
+        result = service._decide(probe, None, None)
+        rows.append((result.gate.features, 0))
+    rows += [(lab["features"], lab["answerable"]) for lab in labels or []]
+    rows = [(f, y) for f, y in rows if f]  # no_evidence has no features
+    X = np.array([[f.get(k, 0.0) for k in FEATURES] for f, _ in rows])
+    y = np.array([y for _, y in rows])
+    mean, sd = X.mean(axis=0), X.std(axis=0) + 1e-9
+    model = LogisticRegression(C=1.0, max_iter=1000, class_weight="balanced").fit((X - mean) / sd, y)
+    weights = model.coef_[0] / sd
+    intercept = float(model.intercept_[0] - np.sum(model.coef_[0] * mean / sd))
+    conf = 1.0 / (1.0 + np.exp(-(X @ weights + intercept)))
+    threshold = _threshold_for_precision(conf, y, target_precision)
+    return {
+        "weights": {k: round(float(w), 5) for k, w in zip(FEATURES, weights)},
+        "intercept": round(intercept, 5),
+        "threshold": round(threshold, 4),
+        "embedder": service.retriever.embedder.fingerprint,
+        "notes": "ragarchive calibrate: synthetic questions from the archive's own chunks "
+        "(answerable), the same with their document held out (unanswerable), off-topic probes"
+        + (f", {len(labels)} reviewer labels" if labels else "") + ".",
+        "index": service._index_fingerprint(),
+        "fit": {
+            "questions": int(len(y)),
+            "answerable": int(y.sum()),
+            "unanswerable": int(len(y) - y.sum()),
+            "target_precision": target_precision,
+            "auroc_in_sample": round(float(roc_auc_score(y, conf)), 4),
+            "expected_answer_rate": round(float((conf[y == 1] >= threshold).mean()), 4),
+            "expected_refusal_rate": round(float((conf[y == 0] < threshold).mean()), 4),
+        },
+    }
+
+
+def _threshold_for_precision(conf: np.ndarray, y: np.ndarray, target: float) -> float:
+    """The lowest threshold whose answered questions are at least ``target`` answerable."""
+    for t in sorted(set(conf.tolist())):
+        passed = conf >= t
+        if passed.any() and y[passed].mean() >= target:
+            return float(t)
+    return 1.0
+
+
+def label_rows(records: list[dict[str, Any]], labels: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Reviewer judgements as training rows (see the module docstring)."""
+    out = []
+    for r in records:
+        lab = labels.get(r["record_id"])
+        if not lab or not r.get("features"):
+            continue
+        answered = r["decision"] == "answer"
+        answerable = answered if lab["label"] == "correct" else not answered
+        out.append({"features": r["features"], "answerable": int(answerable)})
+    return out
+
+
+def save(calibration: dict[str, Any], archive_dir: Path) -> Path:
+    path = archive_dir / "calibration.json"
+    path.write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
+    return path

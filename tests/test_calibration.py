@@ -1,0 +1,56 @@
+"""`ragarchive calibrate` on a copy of the demo archive: synthetic questions, fit, stored file."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from ragarchive.calibration import _threshold_for_precision, label_rows, synthetic_questions
+from ragarchive.config import load_settings
+from ragarchive.retrieval.gate import FEATURES, load_calibration
+from ragarchive.services import open_db
+
+
+def test_synthetic_questions_are_balanced_and_come_from_the_archive(demo_data_dir: Path) -> None:
+    db = open_db(load_settings(data_dir=demo_data_dir, archive="demo"))
+    qs = synthetic_questions(db, 10, seed=1)
+    assert sum(q["answerable"] for q in qs) == 10 and len(qs) == 20
+    assert all(len(q["question"].split()) >= 3 for q in qs)
+    assert synthetic_questions(db, 10, seed=1) == qs  # seeded
+
+
+def test_threshold_reaches_the_target_precision() -> None:
+    import numpy as np
+
+    conf = np.array([0.1, 0.2, 0.3, 0.6, 0.7, 0.8, 0.9])
+    y = np.array([0, 0, 1, 0, 1, 1, 1])
+    assert _threshold_for_precision(conf, y, 0.75) == 0.3  # 4 of the 5 answered ≥ 0.3 are right
+    assert _threshold_for_precision(conf, y, 0.9) == 0.7
+
+
+def test_reviewer_labels_become_training_rows() -> None:
+    records = [{"record_id": "a", "decision": "answer", "features": {"coverage": 1.0}},
+               {"record_id": "b", "decision": "refuse", "features": {"coverage": 0.2}},
+               {"record_id": "c", "decision": "answer", "features": {"coverage": 0.5}}]
+    labels = {"a": {"label": "wrong"}, "b": {"label": "correct"}}
+    assert [r["answerable"] for r in label_rows(records, labels)] == [0, 0]
+
+
+def test_calibrate_writes_a_calibration_that_asking_then_uses(demo_data_dir: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(demo_data_dir / "archives", data / "archives")
+    out = subprocess.run(
+        [sys.executable, "-m", "ragarchive", "--data-dir", str(data), "--archive", "demo",
+         "calibrate", "--questions", "12"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "expected answer rate" in out.stdout
+    stored = json.loads((data / "archives" / "demo" / "calibration.json").read_text())
+    assert set(stored["weights"]) == set(FEATURES) and 0 <= stored["threshold"] <= 1
+    assert stored["fit"]["answerable"] == 12 and stored["fit"]["unanswerable"] >= 12
+    assert stored["index"]["archive"] == "demo"
+    calibration = load_calibration(data / "archives" / "demo")
+    assert calibration.source.endswith("calibration.json")
+    assert calibration.threshold == stored["threshold"]
