@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ragarchive.eval_run import doc_ranking, rank_of
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "hipe-ocrepair"
 WORK = REPO / "bench" / ".data"
@@ -75,33 +77,18 @@ def ingest(collection: str) -> None:
     ingestor.db.close()
 
 
-def doc_ranking(hits, chunk_doc) -> list[str]:
-    out: list[str] = []
-    for cid, *_ in hits:
-        doc = chunk_doc.get(cid)
-        if doc and doc not in out:
-            out.append(doc)
-    return out
-
-
 def rankings(result, db) -> dict[str, list[str]]:
+    """Source-document rankings of dense-only, lexical-only and the full pipeline."""
     from ragarchive.retrieval.fuse import reciprocal_rank_fusion
 
     r = result.retrieval
-    ids = {cid for lst in r.lists for cid, _ in lst.hits}
-    chunk_doc = {cid: row["doc_id"] for cid, row in db.chunk_rows(list(ids)).items()}
     lexical = [lst for lst in r.lists if lst.origin == "original" and lst.kind != "dense"]
     dense = r.list_named("original/dense")
     return {
-        "dense": doc_ranking(dense.hits if dense else [], chunk_doc),
-        "lexical": doc_ranking([(h.chunk_id,) for h in reciprocal_rank_fusion(lexical)], chunk_doc),
-        "full": doc_ranking([(h.chunk_id,) for h in r.fused], chunk_doc),
+        "dense": doc_ranking([cid for cid, _ in dense.hits] if dense else [], db),
+        "lexical": doc_ranking([h.chunk_id for h in reciprocal_rank_fusion(lexical)], db),
+        "full": doc_ranking([h.chunk_id for h in r.fused], db),
     }
-
-
-def rank_of(targets: list[str], ranking: list[str]) -> int | None:
-    ranks = [ranking.index(t) + 1 for t in targets if t in ranking]
-    return min(ranks) if ranks else None
 
 
 def summarise(rows: list[dict]) -> dict:

@@ -63,9 +63,9 @@ def collect(archive: str, source: Path, questions_file: Path) -> list[dict]:
 
 
 def main() -> None:
-    from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
 
+    from ragarchive.calibration import fit_logistic
     from ragarchive.retrieval.gate import FEATURES
     from ragarchive.services import build_embedder
     from ragarchive.config import load_settings
@@ -74,10 +74,7 @@ def main() -> None:
     fit_rows = [r for r in rows if r["kind"] != "near_miss"]
     X = np.array([[r["features"].get(f, 0.0) for f in FEATURES] for r in fit_rows])
     y = np.array([int(r["answerable"]) for r in fit_rows])
-    mean, sd = X.mean(axis=0), X.std(axis=0) + 1e-9
-    model = LogisticRegression(C=1.0, max_iter=1000, class_weight="balanced").fit((X - mean) / sd, y)
-    weights = model.coef_[0] / sd  # back to raw feature units, as the gate computes them
-    intercept = model.intercept_[0] - float(np.sum(model.coef_[0] * mean / sd))
+    weights, intercept = fit_logistic(X, y)
     conf = 1.0 / (1.0 + np.exp(-(X @ weights + intercept)))
     threshold = 0.5
     by_archive = {a: sum(1 for r in fit_rows if r["archive"] == a) for a in {r["archive"] for r in fit_rows}}

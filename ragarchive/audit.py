@@ -84,6 +84,14 @@ class AuditLog:
     def records(self) -> tuple[list[dict[str, Any]], list[Problem]]:
         return read_jsonl_files(sorted(self.folder.glob("????-??-??.jsonl")))
 
+    def find(self, prefix: str, records: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+        """Records whose id starts with ``prefix`` (a unique prefix names one record)."""
+        prefix = (prefix or "").strip()
+        if not prefix:
+            return []
+        records = self.records()[0] if records is None else records
+        return [r for r in records if r["record_id"].startswith(prefix)]
+
     def labels(self) -> tuple[list[dict[str, Any]], list[Problem]]:
         return read_jsonl_files([self.labels_path])
 

@@ -64,7 +64,6 @@ def _question_from(text: str, vocab: dict[str, int], rng: random.Random) -> str 
 
 def calibrate(service: Any, n: int = 60, target_precision: float = 0.9, seed: int = 0,
               labels: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
 
     rows = []
@@ -79,10 +78,7 @@ def calibrate(service: Any, n: int = 60, target_precision: float = 0.9, seed: in
     rows = [(f, y) for f, y in rows if f]  # no_evidence has no features
     X = np.array([[f.get(k, 0.0) for k in FEATURES] for f, _ in rows])
     y = np.array([y for _, y in rows])
-    mean, sd = X.mean(axis=0), X.std(axis=0) + 1e-9
-    model = LogisticRegression(C=1.0, max_iter=1000, class_weight="balanced").fit((X - mean) / sd, y)
-    weights = model.coef_[0] / sd
-    intercept = float(model.intercept_[0] - np.sum(model.coef_[0] * mean / sd))
+    weights, intercept = fit_logistic(X, y)
     conf = 1.0 / (1.0 + np.exp(-(X @ weights + intercept)))
     threshold = _threshold_for_precision(conf, y, target_precision)
     return {
@@ -104,6 +100,17 @@ def calibrate(service: Any, n: int = 60, target_precision: float = 0.9, seed: in
             "expected_refusal_rate": round(float((conf[y == 0] < threshold).mean()), 4),
         },
     }
+
+
+def fit_logistic(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    """Balanced logistic regression on standardised features, returned in raw feature units
+    (weights, intercept) as the gate computes them."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean, sd = X.mean(axis=0), X.std(axis=0) + 1e-9
+    model = LogisticRegression(C=1.0, max_iter=1000, class_weight="balanced").fit((X - mean) / sd, y)
+    weights = model.coef_[0] / sd
+    return weights, float(model.intercept_[0] - np.sum(model.coef_[0] * mean / sd))
 
 
 def _threshold_for_precision(conf: np.ndarray, y: np.ndarray, target: float) -> float:

@@ -383,8 +383,9 @@ def audit_list(
 @audit_app.command("show")
 def audit_show(ctx: typer.Context, record_id: str = typer.Argument(..., help="Record id.")) -> None:
     """The whole record, with the evidence passages as they were shown."""
-    records, labels = _load(_audit(ctx))
-    matches = [r for r in records if r["record_id"].startswith(record_id)]
+    log = _audit(ctx)
+    records, labels = _load(log)
+    matches = log.find(record_id, records)
     if len(matches) != 1:
         raise RagArchiveError(
             f"{len(matches)} records match {record_id!r}; see `ragarchive audit list`."
@@ -406,7 +407,7 @@ def audit_label(
         raise RagArchiveError("The label is `correct` or `wrong`.")
     log = _audit(ctx)
     records, _ = _load(log)
-    matches = [r["record_id"] for r in records if r["record_id"].startswith(record_id)]
+    matches = [r["record_id"] for r in log.find(record_id, records)]
     if len(matches) != 1:
         raise RagArchiveError(f"{len(matches)} records match {record_id!r}; give more of the id.")
     log.label(matches[0], verdict, note, reviewer)

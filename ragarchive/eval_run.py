@@ -64,8 +64,8 @@ def _one(service: Any, q: dict[str, Any], run_id: str) -> dict[str, Any]:
     targets = _targets(q)
     db = service.retriever.db
     indexed = [t for t in targets if db.doc_owner(t)]
-    ranking = _doc_ranking(result, db)
-    rank = min((ranking.index(t) + 1 for t in indexed if t in ranking), default=None)
+    fused = result.retrieval.fused[:50] if result.retrieval else []
+    rank = rank_of(indexed, doc_ranking([h.chunk_id for h in fused], db))
     cited = [c.document_id for c in result.citations]
     return {
         "id": q["id"],
@@ -84,17 +84,20 @@ def _one(service: Any, q: dict[str, Any], run_id: str) -> dict[str, Any]:
     }
 
 
-def _doc_ranking(result: Any, db: Any) -> list[str]:
-    r = result.retrieval
-    if r is None:
-        return []
-    rows = db.chunk_rows([h.chunk_id for h in r.fused[:50]])
+def doc_ranking(chunk_ids: list[str], db: Any) -> list[str]:
+    """Documents in the order their chunks are ranked (each document once)."""
+    rows = db.chunk_rows(chunk_ids)
     out: list[str] = []
-    for h in r.fused[:50]:
-        doc = rows.get(h.chunk_id, {}).get("doc_id")
+    for cid in chunk_ids:
+        doc = rows.get(cid, {}).get("doc_id")
         if doc and doc not in out:
             out.append(doc)
     return out
+
+
+def rank_of(targets: list[str], ranking: list[str]) -> int | None:
+    """1-based rank of the best-placed target document, or None."""
+    return min((ranking.index(t) + 1 for t in targets if t in ranking), default=None)
 
 
 def normalise(text: str) -> str:

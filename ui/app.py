@@ -101,7 +101,7 @@ def build_app(settings: Settings) -> Any:
         import json
 
         records, labels = _audit_records(service)
-        match = [r for r in records if record_id and r["record_id"].startswith(record_id.strip())]
+        match = service.audit.find(record_id, records)
         if len(match) != 1:
             return "Select one decision (click its id in the table, or paste it)."
         return "```json\n" + json.dumps({**match[0], "label": labels.get(match[0]["record_id"])},
@@ -117,8 +117,7 @@ def build_app(settings: Settings) -> Any:
         return str(path)
 
     def label(record_id: str, verdict: str, note: str, request: gr.Request) -> str:
-        records, _ = _audit_records(service)
-        match = [r["record_id"] for r in records if record_id and r["record_id"].startswith(record_id.strip())]
+        match = [r["record_id"] for r in service.audit.find(record_id)]
         if len(match) != 1:
             return "Select one decision first."
         service.audit.label(match[0], verdict, note or None, getattr(request, "username", None))

@@ -133,7 +133,7 @@ class HybridRetriever:
         t = time.perf_counter()
         lists = [self._list("original", "dense", 1.0, dense0)]
         for v in variants[1:]:
-            lists.append(self._list(v.origin, "dense", v.weight, self._dense(self._embed(v.text), allowed)))
+            lists.append(self._list(v.origin, "dense", v.weight, self._dense(self.embedder.embed_query(v.text), allowed)))
         timings["dense"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -227,9 +227,6 @@ class HybridRetriever:
             language=f.language,
             exclude_documents=f.exclude_documents,
         )
-
-    def _embed(self, text: str) -> np.ndarray:
-        return self.embedder.embed_query(text)
 
     def _dense(self, vector: np.ndarray, allowed: set[str] | None) -> list[tuple[str, float]]:
         n = self.settings.per_list
