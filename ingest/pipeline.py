@@ -8,7 +8,14 @@ A kill between any two steps leaves the file non-``indexed``, so a re-run proces
 deletes whatever step 2 left, and ends in the same state as an uninterrupted run.
 
 Only one ingest may write to an archive at a time (an exclusive lock file); a second one stops at
-once with a clear message rather than interleaving manifest updates.
+once with a clear message rather than interleaving manifest updates. Ingests into different
+archives run side by side, also against one Chroma server: each archive has its own manifest
+and its own collection, and a server collection is claimed by the manifest that created it (see
+``DenseStore.check_owner``), so two data folders cannot write one collection by accident.
+
+When the data folder cannot be written (disk full, read-only) or the Chroma server is
+unreachable, the batch stops at once with an ``IndexWriteError`` / ``ChromaUnavailableError``:
+the file in progress stays ``pending`` and the next run redoes it.
 """
 
 from __future__ import annotations
@@ -27,8 +34,8 @@ from typing import Any, Callable, Iterator, Protocol
 from ragarchive import __version__
 from ragarchive.config import Settings
 from ragarchive.embedding import Embedder
-from ragarchive.errors import ParseError, RagArchiveError
-from ragarchive.stores import ArchiveDB, DenseStore
+from ragarchive.errors import ChromaUnavailableError, IndexWriteError, ParseError, RagArchiveError
+from ragarchive.stores import ArchiveDB, DenseStore, folder_error
 from ragarchive.types import Chunk, Document
 
 from .chunking import make_chunks, split_text
@@ -124,7 +131,9 @@ class Ingestor:
     @property
     def dense(self) -> DenseStore:
         if self._dense is None:
-            self._dense = self._dense_factory()
+            dense = self._dense_factory()
+            dense.check_owner(self.db.archive_id(create=True), claim=True)
+            self._dense = dense
         return self._dense
 
     @property
@@ -147,12 +156,19 @@ class Ingestor:
             report.files += [
                 FileReport(str(s.path), "unchanged", s.kind) for s in sources if s not in todo
             ]
+            if todo:
+                self._connect()
             progress.start(len(todo))
+            done = 0
             try:
                 lexicon, cache = self._lexicon(todo)
                 for source in todo:
                     report.files.append(self._ingest_one(source, hashes[source.path], lexicon, cache, report))
+                    done += 1
                     progress.advance(str(source.path))
+            except (ChromaUnavailableError, IndexWriteError) as exc:
+                # Not one file's fault: every following file would fail the same way.
+                raise type(exc)(f"Ingest stopped after {done} of {len(todo)} files. {exc}") from exc
             finally:
                 progress.stop()
         report.files.sort(key=lambda f: f.path)
@@ -170,6 +186,11 @@ class Ingestor:
                     self.dense.delete_source(p)
                     removed.append((p, self.db.remove_file(p)))
         return removed
+
+    def _connect(self) -> None:
+        """Open the vector store before any embedding work: an unreachable server or a
+        collection owned by another data folder stops the batch before it costs anything."""
+        _ = self.dense
 
     # -- one file ---------------------------------------------------------------------------
     def _ingest_one(
@@ -385,8 +406,11 @@ def _first(warnings: list[str]) -> str:
 @contextmanager
 def archive_lock(archive_dir: Path) -> Iterator[None]:
     """Exclusive writer lock; the OS releases it if the process dies, so no stale locks."""
-    archive_dir.mkdir(parents=True, exist_ok=True)
-    fh = open(archive_dir / "ingest.lock", "a+")
+    try:
+        archive_dir.mkdir(parents=True, exist_ok=True)
+        fh = open(archive_dir / "ingest.lock", "a+")
+    except OSError as exc:  # read-only or full data folder
+        raise folder_error(archive_dir, exc) from exc
     try:
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -397,10 +421,13 @@ def archive_lock(archive_dir: Path) -> Iterator[None]:
             f"Another ingest is writing to archive {archive_dir.name!r} ({holder}). Wait for it "
             "to finish, or ingest into another --archive; one archive has one writer at a time."
         ) from None
-    fh.seek(0)
-    fh.truncate()
-    fh.write(f"pid {os.getpid()}")
-    fh.flush()
+    try:
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+    except OSError:
+        pass  # the note only names the holder; a full disk is reported by the first real write
     try:
         yield
     finally:

@@ -2,11 +2,12 @@
 
 Every knob lives here with its unit and the reason for its default. Environment variables use
 ``RAGARCHIVE_<SECTION>__<KEY>`` (for example ``RAGARCHIVE_CHUNKING__SIZE=800``); the data folder
-also has the short form ``RAGARCHIVE_DATA_DIR``.
+also has the short form ``RAGARCHIVE_DATA_DIR``, and the Chroma server ``RAGARCHIVE_CHROMA_URL``.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal
 
@@ -224,7 +225,13 @@ class Settings(BaseSettings):
 
 def load_settings(**overrides: Any) -> Settings:
     """Merge all sources; ``overrides`` are CLI flags as nested dicts (None values ignored)."""
-    return Settings(**_drop_none(overrides))
+    merged = _drop_none(overrides)
+    # Deployments name the server with the flat RAGARCHIVE_CHROMA_URL; it ranks just below the
+    # nested RAGARCHIVE_CHROMA__URL, so it still beats ragarchive.toml like any variable.
+    short_url = os.environ.get("RAGARCHIVE_CHROMA_URL")
+    if short_url and not os.environ.get("RAGARCHIVE_CHROMA__URL"):
+        merged.setdefault("chroma", {}).setdefault("url", short_url)
+    return Settings(**merged)
 
 
 def _drop_none(d: dict[str, Any]) -> dict[str, Any]:

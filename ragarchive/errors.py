@@ -25,3 +25,14 @@ class IndexError_(RagArchiveError):
 
 class BackendError(RagArchiveError):
     """The answer generator (Ollama) cannot be reached or failed; asking refuses `backend_error`."""
+
+
+class IndexWriteError(IndexError_):
+    """The data folder or the vector store cannot be written (read-only, disk full, I/O error).
+
+    The failed write is rolled back, so everything committed before stays intact; the batch
+    stops, and the same command run again after the cause is fixed resumes where it stopped."""
+
+
+class ChromaUnavailableError(IndexError_):
+    """The configured Chroma server cannot be reached; the batch stops, a re-run resumes."""

@@ -69,7 +69,9 @@ def build_retriever(settings: Settings, db: ArchiveDB | None = None) -> "HybridR
     db = db or open_db(settings)
     embedder = build_embedder(settings)
     db.check_embedder(embedder.fingerprint, claim=False)
-    return HybridRetriever(db, open_dense(settings), embedder, settings.retrieval)
+    dense = open_dense(settings)
+    dense.check_owner(db.archive_id(create=False), claim=False)
+    return HybridRetriever(db, dense, embedder, settings.retrieval)
 
 
 def build_ask_service(settings: Settings) -> "AskService":

@@ -7,6 +7,10 @@
   error, chunk ids, timings), documents, chunks, the FTS5 word index, an FTS5 trigram index
   (OCR-robust: "Rcgierung" still shares most trigrams with "Regierung") and the archive
   vocabulary. One file means one transaction commits a source file's rows everywhere at once.
+
+Write failures (disk full, read-only folder, unreachable Chroma server) surface as
+``IndexWriteError`` / ``ChromaUnavailableError`` whose message says what to do; a failed SQLite
+write is rolled back, so what was committed before stays intact.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import json
 import re
 import sqlite3
 import time
+import uuid
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +27,7 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from .errors import EmbedderMismatchError, IndexError_
+from .errors import ChromaUnavailableError, EmbedderMismatchError, IndexError_, IndexWriteError
 from .types import Chunk
 
 SCHEMA_VERSION = 1
@@ -61,7 +66,10 @@ class ArchiveDB:
     """Manifest, documents and lexical indexes of one archive, in ``<archive>/archive.sqlite``."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise folder_error(path.parent, exc) from exc
         self.path = path
         try:
             # serialized SQLite (threadsafety 3): the ask service may be called from UI threads
@@ -72,7 +80,7 @@ class ArchiveDB:
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.executescript(_SCHEMA)
         except sqlite3.Error as exc:
-            raise IndexError_(f"Cannot open the archive index {path}: {exc}") from exc
+            raise sqlite_error(path, exc) from exc
         self.conn.row_factory = sqlite3.Row
 
     def close(self) -> None:
@@ -80,13 +88,28 @@ class ArchiveDB:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.conn.execute("BEGIN IMMEDIATE")
+        """All or nothing; a failed write (disk full, read-only) becomes an ``IndexWriteError``.
+
+        With WAL, a full disk often shows only at COMMIT, so a failed COMMIT is rolled back too.
+        """
         try:
-            yield self.conn
-        except BaseException:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+        except sqlite3.OperationalError as exc:  # full, read-only, I/O, locked; not our bugs
+            raise sqlite_error(self.path, exc) from exc
+
+    def _rollback(self) -> None:
+        if not self.conn.in_transaction:
+            return  # SQLite already rolled back (it does on SQLITE_FULL and some I/O errors)
+        try:
             self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+        except sqlite3.Error:
+            pass  # the original error is the one to report; SQLite recovers the journal on open
 
     # -- meta -------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
@@ -94,7 +117,20 @@ class ArchiveDB:
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+        with self.transaction() as c:
+            c.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def archive_id(self, *, create: bool) -> str | None:
+        """This manifest's identity (random, made on first write): it marks the Chroma
+        collection on a server as this manifest's, see ``DenseStore.check_owner``."""
+        current = self.get_meta("archive_id")
+        if current is None and create:
+            with self.transaction() as c:
+                c.execute(
+                    "INSERT OR IGNORE INTO meta VALUES ('archive_id', ?)", (uuid.uuid4().hex,)
+                )
+            current = self.get_meta("archive_id")
+        return current
 
     def check_embedder(self, fingerprint: str, *, claim: bool) -> None:
         """Refuse to mix embedders in one index; ``claim`` records it on first write."""
@@ -349,6 +385,41 @@ def _fts_or_query(text: str) -> str:
     return " OR ".join(f'"{w}"' for w in sorted(words))
 
 
+_RESUME = (
+    "then run the same command again: everything committed before is intact, and an ingest "
+    "skips the files it already indexed."
+)
+
+
+def sqlite_error(path: Path, exc: sqlite3.Error) -> IndexError_:
+    """SQLite's terse messages, turned into what to do about them."""
+    text = str(exc).lower()
+    if "full" in text or "disk i/o" in text:
+        return IndexWriteError(
+            f"Cannot write the archive index {path}: {exc}. The disk holding the data folder "
+            f"is full or failing: free space (or use another --data-dir), {_RESUME}"
+        )
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return IndexWriteError(
+            f"Cannot write the archive index {path}: {exc}. Make the data folder writable for "
+            f"this user (or use another --data-dir), {_RESUME}"
+        )
+    if "locked" in text or "busy" in text:
+        return IndexError_(
+            f"The archive index {path} is locked by another process ({exc}); wait for it to "
+            "finish and try again."
+        )
+    return IndexError_(f"The archive index {path} cannot be used: {exc}.")
+
+
+def folder_error(folder: Path, exc: OSError) -> IndexWriteError:
+    reason = exc.strerror or str(exc)
+    return IndexWriteError(
+        f"Cannot write to the data folder {folder}: {reason}. Make it writable for this user "
+        f"(or use another --data-dir; if the disk is full, free space), {_RESUME}"
+    )
+
+
 class DenseStore:
     """One Chroma collection per archive; we supply the vectors."""
 
@@ -363,33 +434,99 @@ class DenseStore:
         import chromadb
         from chromadb.config import Settings as ChromaClientSettings
 
+        self.archive = archive
+        self.url = url
+        self.path = path
+        self.name = _collection_name(archive)
         settings = ChromaClientSettings(anonymized_telemetry=False)
-        if url:
-            from urllib.parse import urlparse
+        with self._calls(write=True):
+            if url:
+                from urllib.parse import urlparse
 
-            u = urlparse(url)
-            self.client = chromadb.HttpClient(
-                host=u.hostname or "127.0.0.1",
-                port=u.port or 8000,
-                ssl=u.scheme == "https",
-                settings=settings,
+                u = urlparse(url)
+                self.client = chromadb.HttpClient(
+                    host=u.hostname or "127.0.0.1",
+                    port=u.port or 8000,
+                    ssl=u.scheme == "https",
+                    settings=settings,
+                )
+            else:
+                assert path is not None
+                self.client = chromadb.PersistentClient(path=str(path), settings=settings)
+            self.collection = self.client.get_or_create_collection(
+                name=self.name,
+                configuration={
+                    "hnsw": {
+                        "space": "cosine",
+                        "ef_construction": 200,
+                        "ef_search": ef_search,
+                        "max_neighbors": 32,
+                    }
+                },
+                embedding_function=None,
             )
-        else:
-            assert path is not None
-            self.client = chromadb.PersistentClient(path=str(path), settings=settings)
-        self.collection = self.client.get_or_create_collection(
-            name=_collection_name(archive),
-            configuration={
-                "hnsw": {
-                    "space": "cosine",
-                    "ef_construction": 200,
-                    "ef_search": ef_search,
-                    "max_neighbors": 32,
-                }
-            },
-            embedding_function=None,
+            self._ensure_ef_search(ef_search)
+
+    @contextmanager
+    def _calls(self, *, write: bool = False) -> Iterator[None]:
+        """Chroma's and httpx's exceptions become ours, each saying what to do next."""
+        import httpx
+        from chromadb.errors import ChromaError
+
+        try:
+            yield
+        except httpx.TransportError as exc:  # refused, reset mid-request, timed out
+            raise ChromaUnavailableError(self._unreachable(exc)) from exc
+        except ValueError as exc:
+            # chromadb.HttpClient() reports a server that is not there as a bare ValueError
+            if self.url and "could not connect" in str(exc).lower():
+                raise ChromaUnavailableError(self._unreachable(exc)) from exc
+            raise
+        except ChromaError as exc:
+            raise self._failed(exc, write) from exc
+
+    def _unreachable(self, exc: Exception) -> str:
+        return (
+            f"The Chroma server at {self.url} is unreachable ({str(exc) or type(exc).__name__}). "
+            "Start it (for example `chroma run --path /srv/chroma --host 127.0.0.1 --port 8000`) "
+            f"or correct chroma.url (--chroma-url, RAGARCHIVE_CHROMA__URL), {_RESUME}"
         )
-        self._ensure_ef_search(ef_search)
+
+    def _failed(self, exc: Exception, write: bool) -> IndexError_:
+        if self.url:
+            where = f"The Chroma server at {self.url}"
+            advice = "Check the server's log (a full disk on the server looks like this)"
+        else:
+            where = f"The vector store in {self.path}"
+            advice = "Free disk space or make the data folder writable"
+        if write:
+            return IndexWriteError(f"{where} could not be written: {exc}. {advice}, {_RESUME}")
+        return IndexError_(f"{where} failed: {exc}.")
+
+    def check_owner(self, archive_id: str | None, *, claim: bool) -> None:
+        """On a server, one collection belongs to one manifest.
+
+        Collections are named after the archive only, so two data folders that use the same
+        archive name on one server would share a collection: each would delete the other's
+        vectors on re-ingest, and retrieve vectors its own lexical index does not know. The
+        collection's metadata records the manifest that owns it; another one is refused. The
+        embedded store lives inside its archive folder, so it cannot be shared this way.
+        """
+        if not self.url or archive_id is None:
+            return
+        with self._calls(write=claim):
+            meta = dict(self.collection.metadata or {})
+            owner = meta.get(_OWNER_KEY)
+            if owner is None and claim:
+                self.collection.modify(metadata={**meta, _OWNER_KEY: archive_id})
+                owner = archive_id
+        if owner is not None and owner != archive_id:
+            raise IndexError_(
+                f"The Chroma server at {self.url} already holds archive {self.archive!r} "
+                f"(collection {self.name}) for another data folder. One archive has one manifest: "
+                "ingest and ask from the data folder that created it, or use another --archive "
+                "name here."
+            )
 
     def _ensure_ef_search(self, ef_search: int) -> None:
         """e5 vectors crowd together (cosines of 0.75-0.9), and HNSW at Chroma's default
@@ -403,35 +540,44 @@ class DenseStore:
     def upsert(self, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
         if not chunks:
             return
-        self.collection.upsert(
-            ids=[c.chunk_id for c in chunks],
-            embeddings=vectors.astype(np.float32),
-            documents=[c.text for c in chunks],
-            metadatas=[c.metadata() for c in chunks],
-        )
+        with self._calls(write=True):
+            self.collection.upsert(
+                ids=[c.chunk_id for c in chunks],
+                embeddings=vectors.astype(np.float32),
+                documents=[c.text for c in chunks],
+                metadatas=[c.metadata() for c in chunks],
+            )
 
     def delete_source(self, source_path: str) -> None:
-        self.collection.delete(where={"source_path": source_path})
+        with self._calls(write=True):
+            self.collection.delete(where={"source_path": source_path})
 
     def ids(self) -> list[str]:
-        return sorted(self.collection.get(include=[])["ids"])
+        with self._calls():
+            return sorted(self.collection.get(include=[])["ids"])
 
     def count(self) -> int:
-        return int(self.collection.count())
+        with self._calls():
+            return int(self.collection.count())
 
     def query(
         self, vector: np.ndarray, n: int = 20, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float]]:
         """Nearest chunks as (chunk_id, cosine similarity)."""
-        if self.count() == 0:
+        total = self.count()
+        if total == 0:
             return []
-        res = self.collection.query(
-            query_embeddings=[vector.astype(np.float32)],
-            n_results=min(n, self.count()),
-            where=where,
-            include=["distances"],
-        )
+        with self._calls():
+            res = self.collection.query(
+                query_embeddings=[vector.astype(np.float32)],
+                n_results=min(n, total),
+                where=where,
+                include=["distances"],
+            )
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
+
+
+_OWNER_KEY = "ragarchive_archive_id"
 
 
 def _collection_name(archive: str) -> str:
