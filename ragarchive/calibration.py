@@ -6,7 +6,14 @@ The calibration set is built from the index (no LLM):
   words (rare in the archive, not function words), so that the archive holds its answer;
 * unanswerable: the same kind of question built from another sampled chunk whose whole document
   is then held out of the candidates, so retrieval cannot find it (the archive, as searched,
-  does not hold the answer); plus the gate's off-topic probe questions.
+  does not hold the answer); only questions with at most one word that occurs elsewhere in the
+  archive are kept, because a question whose names the rest of the archive does hold is a near-miss, which
+  the gate is not meant to refuse (see docs/asking.md); plus the gate's off-topic probe questions;
+* prior: the labelled questions the shipped default calibration was fitted on (other archives;
+  ``data/default_calibration_rows.json``). The synthetic questions alone are bags of one
+  language's salient words, far easier than real questions and never cross-lingual; fitted
+  alone they taught the gate to distrust every real cross-lingual question. The prior keeps
+  real questions in the fit, and the archive's own rows move the boundary to its scale.
 
 The gate's features of every question are computed by the real ask service (no audit records:
 these are not users' decisions); a logistic regression (standardised features, balanced classes)
@@ -22,6 +29,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +37,7 @@ import numpy as np
 
 from .retrieval.gate import FEATURES, PROBES
 from .retrieval.query import Filters, content_terms
+from .stores import _word_counts  # the vocabulary's own tokenisation
 
 
 def synthetic_questions(db: Any, n: int, seed: int = 0) -> list[dict[str, Any]]:
@@ -45,6 +54,8 @@ def synthetic_questions(db: Any, n: int, seed: int = 0) -> list[dict[str, Any]]:
         answerable = sum(q["answerable"] for q in out) < n
         if not answerable and sum(not q["answerable"] for q in out) >= n:
             break
+        if not answerable and not _absent_elsewhere(db, question, row[1], vocab):
+            continue
         out.append({"question": question, "doc_id": row[1], "answerable": answerable})
     return out
 
@@ -62,6 +73,20 @@ def _question_from(text: str, vocab: dict[str, int], rng: random.Random) -> str 
     return " ".join(chosen)
 
 
+def _absent_elsewhere(db: Any, question: str, doc_id: str, vocab: dict[str, int]) -> bool:
+    """Whether at most one word of ``question`` occurs in the archive outside document ``doc_id``
+    (one shared word, a town's name say, does not make the rest of the archive hold the topic)."""
+    texts = (r[0] for r in db.conn.execute("SELECT text FROM chunks WHERE doc_id = ?", (doc_id,)))
+    own = _word_counts(texts)
+    return sum(vocab.get(w, 0) > own.get(w, 0) for w in question.split()) <= 1
+
+
+def prior_rows() -> list[tuple[dict[str, float], int]]:
+    """The labelled rows of the shipped default calibration (features, answerable)."""
+    text = resources.files("ragarchive").joinpath("data/default_calibration_rows.json").read_text("utf-8")
+    return [(r["features"], int(r["answerable"])) for r in json.loads(text)]
+
+
 def calibrate(service: Any, n: int = 60, target_precision: float = 0.9, seed: int = 0,
               labels: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     from sklearn.metrics import roc_auc_score
@@ -74,6 +99,7 @@ def calibrate(service: Any, n: int = 60, target_precision: float = 0.9, seed: in
     for probe in PROBES:
         result = service._decide(probe, None, None)
         rows.append((result.gate.features, 0))
+    rows += prior_rows()
     rows += [(lab["features"], lab["answerable"]) for lab in labels or []]
     rows = [(f, y) for f, y in rows if f]  # no_evidence has no features
     X = np.array([[f.get(k, 0.0) for k in FEATURES] for f, _ in rows])
@@ -87,7 +113,8 @@ def calibrate(service: Any, n: int = 60, target_precision: float = 0.9, seed: in
         "threshold": round(threshold, 4),
         "embedder": service.retriever.embedder.fingerprint,
         "notes": "ragarchive calibrate: synthetic questions from the archive's own chunks "
-        "(answerable), the same with their document held out (unanswerable), off-topic probes"
+        "(answerable), the same with their document held out and words found nowhere else "
+        "(unanswerable), off-topic probes, the default calibration's labelled questions"
         + (f", {len(labels)} reviewer labels" if labels else "") + ".",
         "index": service._index_fingerprint(),
         "fit": {

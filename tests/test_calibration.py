@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ragarchive.calibration import _threshold_for_precision, label_rows, synthetic_questions
+from ragarchive.calibration import _threshold_for_precision, label_rows, prior_rows, synthetic_questions
 from ragarchive.config import load_settings
-from ragarchive.retrieval.gate import FEATURES, load_calibration
+from ragarchive.retrieval.gate import FEATURES, PROBES, load_calibration
 from ragarchive.services import open_db
 
 
@@ -20,6 +20,12 @@ def test_synthetic_questions_are_balanced_and_come_from_the_archive(demo_data_di
     assert sum(q["answerable"] for q in qs) == 10 and len(qs) == 20
     assert all(len(q["question"].split()) >= 3 for q in qs)
     assert synthetic_questions(db, 10, seed=1) == qs  # seeded
+    # a held-out question must be about something the rest of the archive does not hold
+    vocab = db.vocabulary()
+    for q in (q for q in qs if not q["answerable"]):
+        own = db.conn.execute("SELECT group_concat(text, ' ') FROM chunks WHERE doc_id = ?", (q["doc_id"],)).fetchone()[0].lower()
+        elsewhere = [w for w in q["question"].split() if vocab.get(w, 0) > own.count(w)]
+        assert len(elsewhere) <= 1, (q, elsewhere)
 
 
 def test_threshold_reaches_the_target_precision() -> None:
@@ -49,7 +55,10 @@ def test_calibrate_writes_a_calibration_that_asking_then_uses(demo_data_dir: Pat
     assert "expected answer rate" in out.stdout
     stored = json.loads((data / "archives" / "demo" / "calibration.json").read_text())
     assert set(stored["weights"]) == set(FEATURES) and 0 <= stored["threshold"] <= 1
-    assert stored["fit"]["answerable"] == 12 and stored["fit"]["unanswerable"] >= 12
+    prior = prior_rows()  # the default's labelled questions stay in every fit
+    prior_answerable = sum(y for _, y in prior)
+    assert stored["fit"]["answerable"] == 12 + prior_answerable
+    assert stored["fit"]["unanswerable"] >= len(prior) - prior_answerable + len(PROBES)
     assert stored["index"]["archive"] == "demo"
     calibration = load_calibration(data / "archives" / "demo")
     assert calibration.source.endswith("calibration.json")

@@ -23,7 +23,18 @@ MAX_SENTENCES = 80  # per question, scored lexically
 MAX_EMBEDDED = 12  # per question, also embedded: the best by coverage, then in passage order
 EMBED_CHARS = 240  # a sentence is embedded by its first characters (OCR runs can be long)
 
-_YEAR_OR_DATE = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b|\b\d{1,2}\.?\s+[A-Za-zÀ-ÿ]{3,}")
+# A year, a day and month ("7. Dezember", "21 mars"), a weekday, or a feast day: old papers and
+# books date rents, fairs and journeys by the church calendar ("an Tage Johannis", "at Michaelmas").
+_YEAR_OR_DATE = re.compile(
+    r"\b(1[5-9]\d\d|20\d\d)\b|\b\d{1,2}\.?\s+[A-Za-zÀ-ÿ]{3,}|\b("
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|"
+    r"donnerstag|freitag|samstag|sonnabend|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|"
+    r"dimanche|johannis|michaelis|martini|jakobi|georgi|walpurgis|lichtmess|ostern|pfingsten|"
+    r"weihnachten|neujahr|fastnacht|michaelmas|martinmas|candlemas|lady day|whitsun\w*|easter|"
+    r"christmas|midsummer|lammas|pâques|pentecôte|noël|toussaint|saint-martin|saint-jean|"
+    r"chandeleur)\b",
+    re.IGNORECASE,
+)
 # digits or number words: old newspapers often spell numbers out ("four full columns")
 _NUMBER = re.compile(
     r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"

@@ -45,3 +45,15 @@ def test_a_when_question_needs_a_date_and_a_who_question_a_new_name() -> None:
 def test_it_declines_when_no_sentence_answers() -> None:
     draft = _ask("What did the bishop say about the harvest festival?")
     assert draft.declined and draft.text == ""
+
+
+def test_a_weekday_or_feast_day_answers_a_when_question() -> None:
+    from ragarchive.retrieval.evidence import score_sentences
+
+    def score(sentence: str) -> float:
+        passages = [(1, "", f"{sentence} Nothing else happened that week in the village.")]
+        return score_sentences("When will the fair be held?", ["fair", "held"], {}, passages, None, None)[0]["score"]
+
+    # old papers date fairs and rents by the church calendar or the weekday, not only by numbers
+    assert score("The fair will be held at Michaelmas as usual.") > score("The fair will be held as usual.") * 1.5
+    assert score("The fair will be held on Wednesday as usual.") > score("The fair will be held as usual.") * 1.5
