@@ -11,10 +11,8 @@ import json
 import re
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -22,6 +20,8 @@ from ragarchive.answering.prompting import REFUSAL_MARKER
 from ragarchive.config import load_settings
 from ragarchive.retrieval.query import Filters
 from ragarchive.services import build_ask_service
+
+from ollama_script import ScriptedOllama  # pytest puts tests/ on sys.path (no __init__.py)
 
 
 @pytest.fixture(scope="module")
@@ -100,51 +100,11 @@ def test_json_output_has_the_documented_fields(data_dir: Path) -> None:
 
 # -- Ollama, through a scripted local server --------------------------------------------------
 
-class ScriptedOllama:
-    """Speaks POST /api/chat (streamed NDJSON) like Ollama; ``reply`` decides what it says."""
-
-    def __init__(self) -> None:
-        self.reply: Callable[[str], str] = lambda prompt: REFUSAL_MARKER
-        self.delay = 0.0
-        self.prompts: list[str] = []
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server API)
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                prompt = body["messages"][-1]["content"]
-                outer.prompts.append(prompt)
-                if outer.delay:
-                    threading.Event().wait(outer.delay)
-                try:
-                    self._stream(body["model"], outer.reply(prompt))
-                except BrokenPipeError:  # the client gave up (the timeout test)
-                    pass
-
-            def _stream(self, model: str, text: str) -> None:
-                self.send_response(200)
-                self.send_header("Content-Type", "application/x-ndjson")
-                self.end_headers()
-                for piece in re.findall(r"\S+\s*", text):
-                    self.wfile.write((json.dumps({"model": model, "message": {
-                        "role": "assistant", "content": piece}, "done": False}) + "\n").encode())
-                self.wfile.write((json.dumps({"model": model, "message": {
-                    "role": "assistant", "content": ""}, "done": True,
-                    "done_reason": "stop"}) + "\n").encode())
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
 @pytest.fixture
 def ollama_server():
     server = ScriptedOllama()
     yield server
-    server.server.shutdown()
+    server.close()
 
 
 def _ollama_service(data_dir: Path, url: str, **answer: Any):

@@ -145,6 +145,31 @@ def page_from_name(path: Path) -> int | None:
     return page
 
 
+# --- numbers from hostile text ----------------------------------------------------------------
+
+_SMALL_INT = re.compile(r"[0-9]{1,9}")
+# No real page, image or box is a billion units long; larger (or non-finite) numbers in a file are
+# broken or hostile, and would overflow int conversions and the stores' 64-bit integers.
+MAX_COORDINATE = 1e9
+
+
+def small_int(value: object) -> int | None:
+    """A non-negative integer written in at most nine ASCII digits, else None.
+
+    ``str.isdigit`` accepts characters ``int`` rejects ("²"), and ``int`` refuses strings of
+    thousands of digits, so attribute values from a file must not go straight to ``int``.
+    """
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    return int(text) if _SMALL_INT.fullmatch(text) else None
+
+
+def finite_coordinate(value: float) -> bool:
+    """True for a number usable as a coordinate (False for inf, nan and absurd sizes)."""
+    return abs(value) <= MAX_COORDINATE
+
+
 # --- languages and dates ---------------------------------------------------------------------
 
 _LANGUAGES = {
@@ -234,8 +259,10 @@ __all__ = [
     "ParseResult",
     "base_id",
     "date_from_name",
+    "finite_coordinate",
     "iso_date",
     "norm_language",
     "page_from_name",
     "parse",
+    "small_int",
 ]

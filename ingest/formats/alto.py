@@ -21,7 +21,7 @@ from lxml import etree
 from ragarchive.errors import ParseError
 from ragarchive.types import Block, Box, Document, Line, Word
 
-from . import ParseResult, base_id, page_from_name
+from . import ParseResult, base_id, finite_coordinate, page_from_name, small_int
 from .xmlsafe import local_name, namespace, parse_xml
 
 _VERSIONS = {
@@ -112,7 +112,8 @@ def read_alto(path: Path, *, image_sizes: dict[int, tuple[int, int]] | None = No
     if local_name(root) != "alto":
         raise ParseError(f"{path}: root element is <{local_name(root)}>, not <alto>")
     unit = (_first_text(root, "MeasurementUnit") or "pixel").strip().lower()
-    pages_el = list(root.iter("{*}Page"))
+    # A Page inside a Page (not valid ALTO) is read as part of the outer one: its text once.
+    pages_el = [p for p in root.iter("{*}Page") if next(p.iterancestors("{*}Page"), None) is None]
     if not pages_el:
         raise ParseError(f"{path}: ALTO file has no <Page> element")
     version = _VERSIONS.get(namespace(root), "unknown")
@@ -130,9 +131,9 @@ def _page_number(page_el: etree._Element, path: Path, hint: int | None, i: int) 
     if hint:  # the METS physical order is authoritative for an issue
         return hint
     for attr in ("PHYSICAL_IMG_NR", "PRINTED_IMG_NR"):
-        value = page_el.get(attr, "").strip()
-        if value.isdigit() and int(value) > 0:
-            return int(value)
+        value = small_int(page_el.get(attr))
+        if value:
+            return value
     from_name = page_from_name(path)
     return (from_name + i) if from_name else None
 
@@ -190,6 +191,8 @@ def _read_block(tb: etree._Element, page: int | None, scale: tuple[float, float]
     lines: list[Line] = []
     line_blocks: list[tuple[str, Block]] = []
     for tl in tb.iter("{*}TextLine"):
+        if next(tl.iterancestors("{*}TextBlock")) is not tb:
+            continue  # a TextBlock inside this one reads it: nested text must not repeat per level
         words = _read_line(tl, scale)
         if not words:
             continue
@@ -237,7 +240,7 @@ def _conf(el: etree._Element) -> float | None:
             wc /= 100.0
         return wc if 0.0 <= wc <= 1.0 else None
     # CC: one digit per character, 0 = sure ... 9 = unsure; used when WC is absent.
-    cc = [int(c) for c in (el.get("CC") or "") if c.isdigit()]
+    cc = [int(c) for c in (el.get("CC") or "") if c in "0123456789"]
     return round(1.0 - sum(cc) / (9.0 * len(cc)), 4) if cc else None
 
 
@@ -247,7 +250,10 @@ def _box(el: etree._Element, scale: tuple[float, float] | None) -> Box | None:
         return None
     x, y, w, h = vals  # type: ignore[misc]
     sx, sy = scale or (1.0, 1.0)
-    return round(x * sx), round(y * sy), round(w * sx), round(h * sy)
+    box = (x * sx, y * sy, w * sx, h * sy)
+    if not all(finite_coordinate(v) for v in box):
+        return None  # broken or hostile numbers (scaling can also overflow to inf)
+    return round(box[0]), round(box[1]), round(box[2]), round(box[3])
 
 
 def _union(boxes: Any) -> Box | None:

@@ -20,9 +20,10 @@ from lxml import etree
 from ragarchive.errors import ParseError
 from ragarchive.types import Block, Box, Document, Line, Word
 
-from . import ParseResult, base_id, page_from_name
+from . import ParseResult, base_id, finite_coordinate, page_from_name, small_int
 from .xmlsafe import parse_html_bytes, parse_xml_bytes, read_bytes
 
+_NO_CLASSES: frozenset[str] = frozenset()
 _LINE_CLASSES = {"ocr_line", "ocrx_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
 
 
@@ -73,46 +74,94 @@ def _parse(data: bytes, name: str) -> etree._Element:
 
 
 def _page_number(props: dict[str, str], path: Path, i: int, count: int) -> int | None:
-    ppageno = props.get("ppageno", "").split()
-    if ppageno and ppageno[0].isdigit():
-        return int(ppageno[0]) + 1
+    ppageno = small_int((props.get("ppageno", "").split() or [""])[0])
+    if ppageno is not None:
+        return ppageno + 1
     if count > 1:
         return i + 1
     return page_from_name(path)
 
 
 def _blocks(page_el: etree._Element, page: int | None) -> tuple[list[Block], Counter[str]]:
+    """The page's blocks, each with the lines it owns, each line with its words, in one pass.
+
+    Every line belongs to its innermost block, every word to its innermost line and every piece of
+    text to its innermost line or word. Asking each block for all its descendant lines (and each
+    line for its descendant words) instead repeats nested content once per level, which a hostile
+    file nested a hundred levels deep turns into minutes and gigabytes. Objects are built as their
+    elements close, so nothing but the result outlives the walk (cheap for the garbage collector).
+    """
+    container_class = _container_class(page_el)
     langs: Counter[str] = Counter()
-    containers = [el for el in page_el.iter() if "ocr_par" in _classes(el)]
-    if not containers:
-        containers = [el for el in page_el.iter() if "ocr_carea" in _classes(el)]
-    if not containers:
-        containers = [page_el]
-    blocks = []
-    for el in containers:
-        lines = [_line(ln) for ln in el.iter() if _classes(ln) & _LINE_CLASSES]
-        lines = [ln for ln in lines if ln.words]
-        if not lines:
+    blocks: list[Block] = []
+    # For each open element: the lines of its block, the words of its line, the text of its line
+    # or word (None where there is none), and what the element itself opened.
+    stack: list[tuple[list | None, list | None, list | None, str]] = []
+    walker = etree.iterwalk(page_el, events=("start", "end"))
+    for event, el in walker:
+        if event == "start":
+            if not stack:  # the page itself: a block when the page has no containers
+                stack.append(([], None, None, "" if container_class else "block"))
+                continue
+            lines, words, text, _ = stack[-1]
+            value = el.get("class")  # comments answer None too
+            classes = set(value.split()) if value else _NO_CLASSES
+            opened = ""
+            if "ocr_page" in classes:  # a page inside a page is read as a page of its own
+                walker.skip_subtree()
+                lines = words = text = None
+            elif container_class and container_class in classes:
+                lines, words, text, opened = [], None, None, "block"
+            elif classes & _LINE_CLASSES:
+                words, text, opened = [], [], "line"
+            elif "ocrx_word" in classes:
+                text, opened = [], "word"
+            if text is not None and el.text and isinstance(el.tag, str):
+                text.append(el.text)
+            stack.append((lines, words, text, opened))
             continue
-        lang = el.get("lang") or el.get("{http://www.w3.org/XML/1998/namespace}lang")
-        if lang:
-            langs[lang] += sum(len(ln.words) for ln in lines)
-        blocks.append(Block(lines, page, _title_box(el), el.get("id")))
+        lines, words, text, opened = stack.pop()
+        if opened == "word" and words is not None:
+            words.append(_word(el, text))
+        elif opened == "line" and stack and stack[-1][0] is not None:
+            line = _line(words, text)
+            if line.words:
+                stack[-1][0].append(line)
+        elif opened == "block" and lines:
+            blocks.append(_block(el, lines, page, langs))
+        if stack and stack[-1][2] is not None and el.tail:
+            stack[-1][2].append(el.tail)
     return blocks, langs
 
 
-def _line(el: etree._Element) -> Line:
-    words = []
-    word_els = [w for w in el.iter() if "ocrx_word" in _classes(w)]
-    if word_els:
-        for w in word_els:
-            text = " ".join("".join(w.itertext()).split())
-            if text:
-                props = _title(w)
-                words.append(Word(text, _wconf(props), _bbox(props)))
-    else:  # a producer that marks lines only
-        words = [Word(t) for t in "".join(el.itertext()).split()]
-    return Line(words)
+def _container_class(page_el: etree._Element) -> str | None:
+    """``ocr_par`` when the page has paragraphs, else ``ocr_carea``, else None (the page itself)."""
+    for name in ("ocr_par", "ocr_carea"):
+        if any(name in _classes(el) for el in page_el.iter()):
+            return name
+    return None
+
+
+def _word(el: etree._Element, text: list[str]) -> Word | None:
+    """None for a word element without text: it still marks its line as one with words."""
+    joined = " ".join("".join(text).split())
+    if not joined:
+        return None
+    props = _title(el)
+    return Word(joined, _wconf(props), _bbox(props))
+
+
+def _line(words: list[Word | None], text: list[str]) -> Line:
+    if words:
+        return Line([w for w in words if w is not None])
+    return Line([Word(t) for t in "".join(text).split()])  # a producer that marks lines only
+
+
+def _block(el: etree._Element, lines: list[Line], page: int | None, langs: Counter[str]) -> Block:
+    lang = el.get("lang") or el.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if lang:
+        langs[lang] += sum(len(ln.words) for ln in lines)
+    return Block(lines, page, _title_box(el), el.get("id"))
 
 
 def _classes(el: etree._Element) -> set[str]:
@@ -135,9 +184,12 @@ def _bbox(props: dict[str, str]) -> Box | None:
     if len(nums) != 4:
         return None
     try:
-        x0, y0, x1, y1 = (round(float(n)) for n in nums)
+        values = [float(n) for n in nums]
     except ValueError:
         return None
+    if not all(finite_coordinate(v) for v in values):
+        return None  # inf, nan or absurd sizes: broken or hostile
+    x0, y0, x1, y1 = (round(v) for v in values)
     return x0, y0, max(0, x1 - x0), max(0, y1 - y0)
 
 

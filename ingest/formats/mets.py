@@ -19,6 +19,7 @@ How a METS issue is read (see docs/formats.md for the full story):
 
 from __future__ import annotations
 
+import bisect
 import re
 import urllib.parse
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from lxml import etree
 from ragarchive.errors import ParseError
 from ragarchive.types import Block, Document
 
-from . import ParseResult, base_id, date_from_name, iso_date, norm_language
+from . import ParseResult, base_id, date_from_name, iso_date, norm_language, small_int
 from .alto import AltoFile, read_alto
 from .xmlsafe import local_name, parse_xml
 
@@ -376,15 +377,15 @@ def _units(logical: etree._Element
     containers = {d for d in unit_divs
                   if any(_div_type(x) in UNIT_TYPES for x in d.iterdescendants("{*}div"))}
     leaves = [d for d in unit_divs if d not in containers]
-    leaf_set = set(leaves)
     areas: dict[etree._Element, list[tuple[etree._Element, bool]]] = {d: [] for d in leaves}
+    heirs = _Heirs(events, containers, set(leaves))
     for k, (kind, el, owner) in enumerate(events):
         if kind != "area" or owner is None:
             continue  # areas outside any article (masthead, imprint) are not content
         if owner in areas:
             areas[owner].append((el, False))
             continue
-        target = _heir(events, k, owner, leaf_set)
+        target = heirs.of(k, owner)
         if target is not None:
             areas[target].append((el, True))
     # Events are in document order, so a section heading read before an article comes first.
@@ -406,18 +407,33 @@ def _walk(div: etree._Element, owner: etree._Element | None,
                 events.append(("area", area, owner))
 
 
-def _heir(events: list[tuple[str, etree._Element, etree._Element | None]], k: int,
-          container: etree._Element, leaves: set[etree._Element]) -> etree._Element | None:
-    def inside(d: etree._Element) -> bool:
-        return d in leaves and any(a is container for a in d.iterancestors())
+class _Heirs:
+    """Which article inherits a container's own area: the first of its articles after the area,
+    else the last one before it.
 
-    for kind, el, _ in events[k + 1:]:
-        if kind == "unit" and inside(el):
-            return el
-    for kind, el, _ in reversed(events[:k]):
-        if kind == "unit" and inside(el):
-            return el
-    return None
+    The event positions of each container's articles are listed once, so each area costs a
+    binary search; scanning the events for every area was quadratic, and a hostile METS with
+    many thousands of section-level areas took minutes.
+    """
+
+    def __init__(self, events: list[tuple[str, etree._Element, etree._Element | None]],
+                 containers: set[etree._Element], leaves: set[etree._Element]) -> None:
+        self.positions: dict[etree._Element, list[int]] = {}
+        self.units: dict[int, etree._Element] = {}
+        for k, (kind, el, _) in enumerate(events):
+            if kind != "unit" or el not in leaves:
+                continue
+            self.units[k] = el
+            for ancestor in el.iterancestors():
+                if ancestor in containers:
+                    self.positions.setdefault(ancestor, []).append(k)
+
+    def of(self, k: int, container: etree._Element) -> etree._Element | None:
+        positions = self.positions.get(container)
+        if not positions:
+            return None
+        i = bisect.bisect_right(positions, k)
+        return self.units[positions[i] if i < len(positions) else positions[-1]]
 
 
 def _section_title(div: etree._Element, reader: _IssueReader) -> str | None:
@@ -466,9 +482,15 @@ def resolve_href(href: str, base: Path) -> Path | None:
     elif re.match(r"^[a-z][a-z0-9+.\-]*:", href, re.IGNORECASE):
         return None  # http:, https:, urn: ... are never fetched
     href = urllib.parse.unquote(href)
-    if not href:
+    if not href or "\x00" in href:  # "%00" in a hostile href: no file has a NUL in its name
         return None
-    candidate = Path(href)
+    try:
+        return _local_path(Path(href), base)
+    except (OSError, RuntimeError):  # names too long, symlink loops
+        return None
+
+
+def _local_path(candidate: Path, base: Path) -> Path:
     if not candidate.is_absolute():
         return (base / candidate).resolve()
     if candidate.is_file():
@@ -489,8 +511,7 @@ def _physical_pages(root: etree._Element, files: dict[str, MetsFile]) -> dict[st
             if _div_type(div) != "page":
                 continue
             count += 1
-            order = div.get("ORDER", "")
-            number = int(order) if order.isdigit() and int(order) > 0 else count
+            number = small_int(div.get("ORDER")) or count
             for el in div.iter("{*}fptr", "{*}area"):
                 if el.get("FILEID"):
                     page_of.setdefault(el.get("FILEID"), number)
@@ -524,9 +545,9 @@ def _image_sizes(root: etree._Element, files: dict[str, MetsFile],
 def _first_int(el: etree._Element, names: Iterable[str]) -> int | None:
     for name in names:
         for found in el.iter(f"{{*}}{name}"):
-            text = (found.text or "").strip()
-            if text.isdigit():
-                return int(text)
+            value = small_int(found.text)
+            if value is not None:
+                return value
     return None
 
 

@@ -16,7 +16,7 @@ from lxml import etree
 from ragarchive.errors import ParseError
 from ragarchive.types import Block, Box, Document, Line, Word
 
-from . import ParseResult, base_id, norm_language, page_from_name
+from . import ParseResult, base_id, finite_coordinate, norm_language, page_from_name
 from .xmlsafe import local_name, namespace, parse_xml
 
 
@@ -131,7 +131,7 @@ def _text_equiv(el: etree._Element) -> tuple[str, float | None]:
     equivs = [c for c in el if local_name(c) == "TextEquiv"]
     if not equivs:
         return "", None
-    equivs.sort(key=lambda e: _int(e.get("index")) if e.get("index") else 0)
+    equivs.sort(key=lambda e: _int(e.get("index")) or 0)  # unreadable index: first
     best = equivs[0]
     unicode_el = next((c for c in best if local_name(c) == "Unicode"), None)
     text = "".join(unicode_el.itertext()) if unicode_el is not None else ""
@@ -157,6 +157,7 @@ def _coords_box(el: etree._Element) -> Box | None:
                     points.append((float(p.get("x", "")), float(p.get("y", ""))))
                 except ValueError:
                     continue
+    points = [p for p in points if finite_coordinate(p[0]) and finite_coordinate(p[1])]
     if not points:
         return None
     xs, ys = [p[0] for p in points], [p[1] for p in points]
@@ -174,6 +175,7 @@ def _conf(value: str | None) -> float | None:
 
 def _int(value: str | None) -> int | None:
     try:
-        return int(float(value)) if value is not None else None
+        f = float(value) if value is not None else None
     except ValueError:
         return None
+    return int(f) if f is not None and finite_coordinate(f) else None

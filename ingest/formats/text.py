@@ -24,7 +24,7 @@ from charset_normalizer import from_bytes
 from ragarchive.errors import ParseError
 from ragarchive.types import Block, Document, Line, Word
 
-from . import ParseResult, base_id, iso_date, norm_language
+from . import ParseResult, base_id, iso_date, norm_language, small_int
 from .xmlsafe import looks_binary, read_bytes, wide_encoding
 
 # Sidecar/manifest keys with a field of their own in Document; everything else goes to meta.
@@ -129,12 +129,13 @@ def _fields(record: dict[str, Any], where: str, warnings: list[str]) -> dict[str
             warnings.append(f"{where}: ignored unknown language {record['language']!r}")
     page = record.get("page")
     if page is not None:
-        if isinstance(page, int) and not isinstance(page, bool) and page > 0:
+        if isinstance(page, int) and not isinstance(page, bool) and 0 < page < 10**9:
             out["page"] = page
-        elif isinstance(page, str) and page.strip().isdigit() and int(page) > 0:
-            out["page"] = int(page)
+        elif number := small_int(page):
+            out["page"] = number
         else:
-            warnings.append(f"{where}: ignored page {page!r} (not a positive number)")
+            warnings.append(f"{where}: ignored page {page!r} (not a whole number from 1 to "
+                            "999,999,999)")
     extra = {k: v for k, v in record.items()
              if k not in _KNOWN_KEYS and isinstance(v, (str, int, float, bool))}
     if extra:

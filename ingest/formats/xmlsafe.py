@@ -134,6 +134,11 @@ def parse_xml_bytes(data: bytes, name: str) -> etree._Element:
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as exc:
+        if "amplification" in str(exc):
+            # Entities declared where the byte scan cannot see them (UTF-7, say) and expanding
+            # without bound: libxml2 stopped it; report it as what it is, with no HTML retry.
+            raise ParseError(f"{name}: the XML declares entities that expand without limit; "
+                             "refused (billion laughs)") from None
         raise ParseError(f"{name}: not well-formed XML ({_short(exc)})") from None
     except (ValueError, etree.LxmlError) as exc:
         raise ParseError(f"{name}: cannot parse XML ({_short(exc)})") from None

@@ -84,7 +84,10 @@ def evidence_block(items: Sequence[EvidenceItem]) -> tuple[str, str]:
 
 
 def _defuse(text: str) -> str:
-    text = re.sub(r"<{2,}|>{2,}", "", text or "")
+    # Whole runs of mixed brackets go: removing only "<<" and ">>" runs let "<>><" close up into a
+    # new "<<", so OCR text could still spell out a well-formed delimiter. A removed run is
+    # bounded by other characters, so one pass leaves none.
+    text = re.sub(r"[<>]{2,}", "", text or "")
     return text.replace(REFUSAL_MARKER, REFUSAL_MARKER.lower())
 
 
