@@ -152,7 +152,12 @@ class OllamaSettings(BaseModel):
         None, description="Ollama server, e.g. http://127.0.0.1:11434; unset = not used."
     )
     model: str = Field("llama3.1:8b", description="Ollama model name.")
-    timeout: float = Field(60.0, gt=0, description="Seconds per request before giving up.")
+    timeout: float = Field(
+        60.0, gt=0, description="Seconds a whole request may take (retries included) before giving up."
+    )
+    retries: int = Field(
+        1, ge=0, le=5, description="Retries of a request whose connection fails before any token."
+    )
     expansion_variants: int = Field(3, ge=0, le=10, description="Query variants asked of the model.")
 
 

@@ -93,7 +93,7 @@ def build_ask_service(settings: Settings) -> "AskService":
                 "RAGARCHIVE_OLLAMA__HOST), or use --generator extractive."
             )
         generator = OllamaGenerator(
-            ollama.host, ollama.model, ollama.timeout, settings.answer.max_sentences
+            ollama.host, ollama.model, ollama.timeout, settings.answer.max_sentences, ollama.retries
         )
         retriever.llm_expander = _llm_expander(generator, retriever, ollama.expansion_variants)
     else:

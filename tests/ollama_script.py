@@ -23,6 +23,8 @@ class ScriptedOllama:
     def __init__(self) -> None:
         self.reply: Callable[[str], str] = lambda prompt: REFUSAL_MARKER
         self.delay = 0.0
+        self.piece_delay = 0.0  # seconds between streamed pieces: a server that trickles
+        self.fail_next = 0  # this many requests get a 503 first: a restarting server
         self.prompts: list[str] = []
         outer = self
 
@@ -31,6 +33,10 @@ class ScriptedOllama:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 prompt = body["messages"][-1]["content"]
                 outer.prompts.append(prompt)
+                if outer.fail_next > 0:
+                    outer.fail_next -= 1
+                    self.send_error(503, "model is loading")
+                    return
                 if outer.delay:
                     threading.Event().wait(outer.delay)
                 try:
@@ -43,6 +49,8 @@ class ScriptedOllama:
                 self.send_header("Content-Type", "application/x-ndjson")
                 self.end_headers()
                 for piece in re.findall(r"\S+\s*", text):
+                    if outer.piece_delay:
+                        threading.Event().wait(outer.piece_delay)
                     self.wfile.write((json.dumps({"model": model, "message": {
                         "role": "assistant", "content": piece}, "done": False}) + "\n").encode())
                 self.wfile.write((json.dumps({"model": model, "message": {

@@ -9,8 +9,11 @@ Both return a ``Draft``; verification (grounding.py) decides what is shown.
 
 from __future__ import annotations
 
+import queue
+import threading
+import time
 from dataclasses import dataclass, field
-from typing import Callable, Protocol
+from typing import Callable, Iterator, Protocol
 
 import numpy as np
 
@@ -103,15 +106,26 @@ class ExtractiveGenerator:
 # -- Ollama ------------------------------------------------------------------------------------
 
 class OllamaGenerator:
-    """The grounded prompt through the official ollama client (host, model, timeout from config)."""
+    """The grounded prompt through the official ollama client (host, model, timeout, retries from
+    config).
+
+    ``timeout`` bounds the whole request, not each read: a server that trickles tokens forever or
+    stalls mid-stream would otherwise hold the UI for as long as it likes. The stream is consumed
+    on a worker thread and abandoned at the deadline. A connection that fails before the first
+    token is retried ``retries`` times within that deadline (a restarting server, a dropped
+    connection); once tokens have arrived nothing is retried, since a second reply could differ.
+    """
 
     name = "ollama"
 
-    def __init__(self, host: str, model: str, timeout: float, max_sentences: int = 3) -> None:
+    def __init__(self, host: str, model: str, timeout: float, max_sentences: int = 3,
+                 retries: int = 1) -> None:
         import ollama
 
         self.host = host
         self.model = model
+        self.timeout = timeout
+        self.retries = retries
         self.max_sentences = max_sentences
         self._client = ollama.Client(host=host, timeout=timeout)
 
@@ -131,7 +145,32 @@ class OllamaGenerator:
     def complete(self, text: str) -> str:
         return "".join(self._stream([{"role": "user", "content": text}]))
 
-    def _stream(self, messages: list[dict]):
+    def _stream(self, messages: list[dict]) -> Iterator[str]:
+        deadline = time.monotonic() + self.timeout
+        for attempt in range(self.retries + 1):
+            pieces: queue.Queue = queue.Queue()
+            threading.Thread(target=self._pump, args=(messages, pieces), daemon=True).start()
+            started = False
+            while True:
+                try:
+                    kind, value = pieces.get(timeout=max(0.0, deadline - time.monotonic()))
+                except queue.Empty:
+                    raise BackendError(
+                        f"Ollama at {self.host} did not finish within {self.timeout:g} s — raise "
+                        "ollama.timeout, use a smaller model, or use --generator extractive"
+                    ) from None
+                if kind == "piece":
+                    started = True
+                    yield value
+                elif kind == "done":
+                    return
+                elif started or attempt == self.retries or time.monotonic() >= deadline:
+                    raise self._error(value) from value
+                else:
+                    time.sleep(min(0.5 * 2**attempt, max(0.0, deadline - time.monotonic())))
+                    break
+
+    def _pump(self, messages: list[dict], pieces: "queue.Queue") -> None:
         import httpx
         import ollama
 
@@ -139,10 +178,14 @@ class OllamaGenerator:
             for chunk in self._client.chat(
                 model=self.model, messages=messages, stream=True, options={"temperature": 0}
             ):
-                yield chunk["message"]["content"]
+                pieces.put(("piece", chunk["message"]["content"]))
+            pieces.put(("done", None))
         except (ollama.ResponseError, httpx.HTTPError, ConnectionError, OSError) as exc:
-            raise BackendError(
-                f"Ollama at {self.host} failed ({type(exc).__name__}: {exc}) — start it with "
-                f'"ollama serve", check --ollama-host and that model {self.model!r} is pulled, '
-                "or use --generator extractive"
-            ) from exc
+            pieces.put(("error", exc))
+
+    def _error(self, exc: Exception) -> BackendError:
+        return BackendError(
+            f"Ollama at {self.host} failed ({type(exc).__name__}: {exc}) — start it with "
+            f'"ollama serve", check --ollama-host and that model {self.model!r} is pulled, '
+            "or use --generator extractive"
+        )
