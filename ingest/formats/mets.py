@@ -475,7 +475,8 @@ def _files(root: etree._Element, base: Path) -> dict[str, MetsFile]:
 
 def resolve_href(href: str, base: Path) -> Path | None:
     """A local path for a FLocat href (``file://./text/x.xml``, ``text/x.xml``), or None for
-    remote URLs. Absolute paths from the producing machine are retried next to the METS."""
+    remote URLs and paths outside the METS folder. Absolute paths from the producing machine are
+    retried next to the METS."""
     href = href.strip().replace("\\", "/")
     if href.lower().startswith("file://"):
         href = href[7:]
@@ -490,15 +491,18 @@ def resolve_href(href: str, base: Path) -> Path | None:
         return None
 
 
-def _local_path(candidate: Path, base: Path) -> Path:
+def _local_path(candidate: Path, base: Path) -> Path | None:
+    """Only files inside the METS file's folder tree: a hostile METS must not make ingestion read
+    (and index) any file of this machine through an absolute or ``../`` href."""
+    root = base.resolve()
     if not candidate.is_absolute():
-        return (base / candidate).resolve()
-    if candidate.is_file():
-        return candidate
+        path = (base / candidate).resolve()
+        return path if path.is_relative_to(root) else None
     for tail in (Path(candidate.parent.name) / candidate.name, Path(candidate.name)):
-        if (base / tail).is_file():
-            return (base / tail).resolve()
-    return candidate
+        path = (base / tail).resolve()
+        if path.is_file() and path.is_relative_to(root):
+            return path
+    return None
 
 
 def _physical_pages(root: etree._Element, files: dict[str, MetsFile]) -> dict[str, int]:

@@ -117,3 +117,19 @@ def test_mets_without_articles_falls_back_to_pages(tmp_path: Path) -> None:
     [doc] = result.documents
     assert doc.doc_id == "ark-99999-gz1871/ALTO1" and doc.pages == [1]
     assert "GRENZBOTE" in doc.raw_text
+
+
+@pytest.mark.parametrize("outside", ["../secret/page-0001.xml", "ABSOLUTE"])
+def test_hrefs_outside_the_mets_folder_are_never_read(tmp_path: Path, outside: str) -> None:
+    # a hostile METS must not make ingestion index any XML file of this machine
+    shutil.copytree(ISSUE, tmp_path / "issue")
+    secret = tmp_path / "secret" / "page-0001.xml"
+    secret.parent.mkdir()
+    shutil.copy(ISSUE / "alto" / "page-0001.xml", secret)
+    (tmp_path / "issue" / "alto" / "page-0001.xml").unlink()
+    mets = tmp_path / "issue" / "issue-mets.xml"
+    href = str(secret) if outside == "ABSOLUTE" else outside
+    mets.write_text(mets.read_text().replace("alto/page-0001.xml", href))
+    result = parse(SourceFile(mets, "mets"))
+    assert any(href in w and "missing" in w for w in result.warnings)
+    assert not any(b for d in result.documents for b in d.blocks if b.page == 1)
