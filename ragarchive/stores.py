@@ -254,6 +254,18 @@ class ArchiveDB:
     def chunk_ids(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks ORDER BY chunk_id")]
 
+    def content_key(self) -> str:
+        """A digest of what is indexed (each file's path, content hash and chunk ids): changes
+        whenever a file is added, removed or replaced, even by one with as many chunks."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        for row in self.conn.execute(
+            "SELECT path, hash, chunk_ids FROM files WHERE status='indexed' ORDER BY path"
+        ):
+            digest.update("\x1f".join(str(v) for v in row).encode() + b"\x1e")
+        return digest.hexdigest()[:16]
+
     def counts(self) -> dict[str, int]:
         q = self.conn.execute
         return {

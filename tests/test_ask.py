@@ -185,7 +185,7 @@ def test_a_stalled_server_times_out_as_a_backend_error(data_dir: Path, ollama_se
 def test_the_gate_background_is_measured_once_per_index_state(service) -> None:
     first = service.retriever.background()
     stored = json.loads(service.retriever.db.get_meta("gate_background"))
-    assert stored["key"].endswith(f"|{service.retriever.db.counts()['chunks']}")
+    assert stored["key"].endswith(f"|{service.retriever.db.content_key()}")
     assert (stored["mean"], stored["sd"]) == (first.mean, first.sd)
     assert 0.5 < first.mean < 0.95 and first.sd >= 0.01
     assert service.retriever.background() == first

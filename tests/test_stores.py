@@ -92,3 +92,14 @@ def test_dense_store_searches_wide_enough_and_raises_older_collections(tmp_path:
     del client
     reopened = DenseStore("old", path=tmp_path / "b", ef_search=300)
     assert reopened.collection.configuration["hnsw"]["ef_search"] == 300
+
+
+def test_content_key_changes_when_a_file_is_replaced_by_one_with_as_many_chunks(tmp_path: Path) -> None:
+    # the gate's background is keyed on it: a same-size replacement must still re-measure it
+    db = ArchiveDB(tmp_path / "a.sqlite")
+    kw = dict(path="/a.txt", kind="text", warnings=[], timings={}, raw_counts=Counter())
+    db.replace_file(documents=[_doc(1)], chunks=[_chunk(1, "Die Regierung beschloss")], file_hash="h1", **kw)
+    first = db.content_key()
+    assert db.content_key() == first
+    db.replace_file(documents=[_doc(1)], chunks=[_chunk(1, "Ganz anderer Text")], file_hash="h2", **kw)
+    assert db.counts()["chunks"] == 1 and db.content_key() != first

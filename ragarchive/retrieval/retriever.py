@@ -96,12 +96,12 @@ class HybridRetriever:
 
     def background(self) -> "Background":
         """The archive's off-topic similarity background for the gate, measured once per index
-        state (embedder and chunk count) and kept in the archive's SQLite meta table."""
+        state (embedder and indexed content) and kept in the archive's SQLite meta table."""
         import json
 
         from .gate import Background, measure_background
 
-        key = f"{self.embedder.fingerprint}|{self.db.counts()['chunks']}"
+        key = f"{self.embedder.fingerprint}|{self.db.content_key()}"
         stored = self.db.get_meta("gate_background")
         if stored:
             data = json.loads(stored)
