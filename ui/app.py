@@ -154,12 +154,7 @@ def build_app(settings: Settings) -> Any:
         row = getattr(evt, "row_value", None)
         return str(row[0]) if row else ""
 
-    # System fonts: the default theme would fetch Google Fonts, a request leaving the machine.
-    theme = gr.themes.Default(
-        font=["ui-sans-serif", "system-ui", "sans-serif"],
-        font_mono=["ui-monospace", "monospace"],
-    )
-    with gr.Blocks(title="ragarchive", analytics_enabled=False, theme=theme) as app:
+    with gr.Blocks(title="ragarchive", analytics_enabled=False) as app:
         gr.Markdown(f"# ragarchive — archive `{settings.archive}`")
         with gr.Tab("Ask"):
             with gr.Row():
@@ -351,6 +346,16 @@ def ingest_markdown(report: Any) -> str:
     return "\n".join(lines)
 
 
+def _theme() -> Any:
+    """System fonts: the default theme would fetch Google Fonts, a request leaving the machine."""
+    import gradio as gr
+
+    return gr.themes.Default(
+        font=["ui-sans-serif", "system-ui", "sans-serif"],
+        font_mono=["ui-monospace", "monospace"],
+    )
+
+
 def launch(settings: Settings, *, block: bool = True) -> Any:
     """Queue with the configured concurrency, loopback by default, no analytics, no share link."""
     app = build_app(settings)
@@ -366,5 +371,6 @@ def launch(settings: Settings, *, block: bool = True) -> Any:
         prevent_thread_lock=not block,
         ssr_mode=False,
         quiet=not block,
+        theme=_theme(),  # Gradio 6 takes the theme at launch
     )
     return app
