@@ -17,8 +17,9 @@ The calibration set is built from the index (no LLM):
 
 The gate's features of every question are computed by the real ask service (no audit records:
 these are not users' decisions); a logistic regression (standardised features, balanced classes)
-is fitted; the threshold is the lowest at which the answered synthetic questions reach the target
-precision. The calibration is stored as ``<archive>/calibration.json`` with the index fingerprint.
+is fitted; the threshold is the lowest at which the answered calibration questions reach the
+target precision, counted at an even mix of answerable and unanswerable questions. The
+calibration is stored as ``<archive>/calibration.json`` with the index fingerprint.
 Reviewer labels from ``ragarchive audit label`` are added when present: a decision labelled
 correct counts as answerable if it was answered and as unanswerable if it was refused, and the
 opposite for a decision labelled wrong.
@@ -141,10 +142,15 @@ def fit_logistic(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
 
 
 def _threshold_for_precision(conf: np.ndarray, y: np.ndarray, target: float) -> float:
-    """The lowest threshold whose answered questions are at least ``target`` answerable."""
+    """The lowest threshold whose answered questions are at least ``target`` answerable, counted
+    as if answerable and unanswerable questions came in equal numbers (TPR / (TPR + FPR)): the
+    calibration set's own mix (the prior rows make it two-thirds answerable) says nothing about
+    what users will ask, and a raw precision would drop the threshold as that share grows."""
+    pos, neg = max(1, int((y == 1).sum())), max(1, int((y == 0).sum()))
     for t in sorted(set(conf.tolist())):
         passed = conf >= t
-        if passed.any() and y[passed].mean() >= target:
+        tpr, fpr = (passed & (y == 1)).sum() / pos, (passed & (y == 0)).sum() / neg
+        if tpr + fpr > 0 and tpr / (tpr + fpr) >= target:
             return float(t)
     return 1.0
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import socket
 from pathlib import Path
 
 import pytest
+
+from ragarchive.network import is_loopback
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -20,20 +21,8 @@ SHARED_DATA = (REPO / ".." / "shared" / "data").resolve()
 _real_connect = socket.socket.connect
 
 
-def _is_local(address: object) -> bool:
-    if isinstance(address, (str, bytes)):  # AF_UNIX path
-        return True
-    host = address[0] if isinstance(address, tuple) else address
-    if host in ("localhost", ""):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _guarded_connect(self: socket.socket, address: object) -> None:
-    if not _is_local(address):
+    if not is_loopback(address):
         raise RuntimeError(f"test tried to reach the network: {address!r}")
     return _real_connect(self, address)
 

@@ -35,6 +35,10 @@ def test_threshold_reaches_the_target_precision() -> None:
     y = np.array([0, 0, 1, 0, 1, 1, 1])
     assert _threshold_for_precision(conf, y, 0.75) == 0.3  # 4 of the 5 answered ≥ 0.3 are right
     assert _threshold_for_precision(conf, y, 0.9) == 0.7
+    # precision is counted at an even mix: ten times as many answerable questions change nothing
+    many = np.concatenate([conf[y == 0], np.repeat(conf[y == 1], 10)])
+    labels = np.concatenate([np.zeros(3, int), np.ones(40, int)])
+    assert _threshold_for_precision(many, labels, 0.9) == 0.7
 
 
 def test_reviewer_labels_become_training_rows() -> None:
