@@ -38,7 +38,7 @@ import numpy as np
 
 from .retrieval.gate import FEATURES, PROBES
 from .retrieval.query import Filters, content_terms
-from .stores import _word_counts  # the vocabulary's own tokenisation
+from .stores import word_counts
 
 
 def synthetic_questions(db: Any, n: int, seed: int = 0) -> list[dict[str, Any]]:
@@ -78,7 +78,7 @@ def _absent_elsewhere(db: Any, question: str, doc_id: str, vocab: dict[str, int]
     """Whether at most one word of ``question`` occurs in the archive outside document ``doc_id``
     (one shared word, a town's name say, does not make the rest of the archive hold the topic)."""
     texts = (r[0] for r in db.conn.execute("SELECT text FROM chunks WHERE doc_id = ?", (doc_id,)))
-    own = _word_counts(texts)
+    own = word_counts(texts)
     return sum(vocab.get(w, 0) > own.get(w, 0) for w in question.split()) <= 1
 
 

@@ -191,7 +191,7 @@ class ArchiveDB:
         raw_counts: Counter[str],
     ) -> None:
         """Atomically swap a source file's rows (documents, chunks, FTS, vocab, manifest)."""
-        clean_counts = _word_counts(c.text for c in chunks)
+        clean_counts = word_counts(c.text for c in chunks)
         with self.transaction() as c:
             self._delete_file_rows(c, path)
             for d in documents:
@@ -376,7 +376,8 @@ class ArchiveDB:
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 
 
-def _word_counts(texts: Any) -> Counter[str]:
+def word_counts(texts: Any) -> Counter[str]:
+    """Lower-cased word counts, tokenised as the archive vocabulary is."""
     counts: Counter[str] = Counter()
     for t in texts:
         counts.update(w.lower() for w in _WORD.findall(t))

@@ -234,6 +234,15 @@ def _assert_clear_error(proc: subprocess.CompletedProcess[str], *needles: str) -
         assert needle in proc.stderr, (needle, proc.stderr)
 
 
+def _ingest_until_indexed(cwd: Path, data: Path, archive: str, url: str, src: Path,
+                          n: int) -> subprocess.Popen[str]:
+    """An ingest subprocess, returned once ``n`` of its files are committed (to be killed)."""
+    proc = subprocess.Popen(_cli(data, archive, url, src), cwd=cwd, env=_env(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    _wait_for_indexed(proc, data, archive, n)
+    return proc
+
+
 def _wait_for_indexed(proc: subprocess.Popen[str], data_dir: Path, archive: str, n: int) -> None:
     deadline = time.time() + 240
     while time.time() < deadline and proc.poll() is None and _indexed(data_dir, archive) < n:
@@ -313,10 +322,7 @@ def test_sigkill_mid_ingest_with_the_server_then_rerun_completes(
     running: ChromaServer, tmp_path: Path
 ) -> None:
     data, src = tmp_path / "data", _articles(tmp_path / "src", 6)
-    cmd = _cli(data, "killed", running.url, src)
-    proc = subprocess.Popen(cmd, cwd=tmp_path, env=_env(), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-    _wait_for_indexed(proc, data, "killed", 2)
+    proc = _ingest_until_indexed(tmp_path, data, "killed", running.url, src, 2)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert 2 <= _indexed(data, "killed") < 6
@@ -330,15 +336,12 @@ def test_unreachable_server_stops_the_batch_and_a_rerun_resumes(
     running: ChromaServer, tmp_path: Path
 ) -> None:
     data, src = tmp_path / "data", _articles(tmp_path / "src", 6)
-    cmd = _cli(data, "outage", running.url, src)
-    proc = subprocess.Popen(cmd, cwd=tmp_path, env=_env(), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-    _wait_for_indexed(proc, data, "outage", 2)
+    proc = _ingest_until_indexed(tmp_path, data, "outage", running.url, src, 2)
     proc.send_signal(signal.SIGSTOP)  # hold the batch mid-way while the server goes away
     running.stop()
     proc.send_signal(signal.SIGCONT)
     _, err = proc.communicate(timeout=120)
-    stopped = subprocess.CompletedProcess(cmd, proc.returncode, "", err)
+    stopped = subprocess.CompletedProcess(proc.args, proc.returncode, "", err)
     _assert_clear_error(stopped, f"The Chroma server at {running.url} is unreachable",
                         "Ingest stopped after", "run the same command again")
     done = _indexed(data, "outage")
