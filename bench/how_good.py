@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/how_good.py                # run every benchmark, then write the page
     .venv/bin/python bench/how_good.py --render-only  # rewrite the page from bench/results/*.json
+    .venv/bin/python bench/how_good.py --calibrate-only  # calibrate + questions again, then the page
 
 Runs, in order: OCR cleaning CER, ingest throughput, ask quality on the development questions with
 the shipped default calibration, the same without cross-lingual expansion, and the same after
@@ -38,6 +39,13 @@ def run_benchmarks(skip_ingest: bool) -> None:
         run(py, "bench/ingest_throughput.py")
     run(py, "bench/ask_quality.py")
     run(py, "bench/ask_quality.py", "--expansions", "ocr,historical", "--out", "ask_quality_no_cross_lingual.json")
+    run_self_calibrated()
+
+
+def run_self_calibrated() -> None:
+    """`ragarchive calibrate` on each development archive, the questions again, then back to the
+    shipped default (the calibration files are removed)."""
+    py = sys.executable
     try:
         for archive in DEV_ARCHIVES:
             run(str(Path(py).with_name("ragarchive")), "--data-dir", str(DATA), "--archive", archive, "calibrate")
@@ -71,7 +79,7 @@ def render() -> str:
     ]
     if ask:
         out += _ask_section(ask, nocross, selfcal)
-    out += _scale_section(load("scale.json")) + _load_section(load("load_ui.json"))
+    out += _scale_section(load("scale.json"), load("scale-10k-rebuild.json")) + _load_section(load("load_ui.json"))
     if cer:
         out += ["## OCR cleaning", "",
                 f"Character error rate against the verified transcriptions, {cer['documents']} documents: "
@@ -123,19 +131,28 @@ def _ask_section(ask: dict, nocross: dict | None, selfcal: dict | None) -> list[
     return out
 
 
-def _scale_section(scale: dict | None) -> list[str]:
-    """Checkpoints of bench/scale.py (run separately: hours, not minutes)."""
+def _scale_section(scale: dict | None, rebuild: dict | None) -> list[str]:
+    """Checkpoints of bench/scale.py (run separately: hours, not minutes); ``rebuild`` is the
+    quiet rebuild of the first 10k records that the 200k p95 is compared with."""
     if not scale:
         return []
+    rows = dict(scale["runs"]) | {f"{k} (10k rebuild)": v for k, v in (rebuild or {"runs": {}})["runs"].items()}
     out = ["## Scale (`bench/scale.py`, run separately)", "",
            "| archive | chunks | ingest chunks/s | index MB | peak RSS MB | retrieval + gate p50 / p95 | load |",
            "|---|---|---|---|---|---|---|"]
-    for name, run_ in scale["runs"].items():
+    for name, run_ in rows.items():
         for c in run_["checkpoints"]:
             lat = c["latency_retrieval_gate"]
             out.append(f"| {name} | {c['chunks']} | {c['stage_chunks_per_s']} | {c['index']['total_mb']} | "
                        f"{c['memory_after_questions']['peak_rss_mb']} | {lat['p50_s']:.2f} s / {lat['p95_s']:.2f} s | "
                        f"{c['stage_mean_load_1min']} |")
+    for name, run_ in scale["runs"].items():
+        base = run_.get("p95_baseline_10k")
+        if base:
+            ratio = run_["p95_ratio_200k_to_10k"]
+            out += ["", f"{name}: p95 at 10k for the ratio {base['p95_s']:.3f} s ({base['source']}, "
+                    f"{base['measured_at']}); p95(200k) / p95(10k) = "
+                    + (f"{ratio} (target ≤ 2)" if ratio is not None else "not measured yet (no 200k checkpoint)")]
     return out + [""]
 
 
@@ -165,8 +182,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--render-only", action="store_true", help="only rewrite the page from the stored results")
     ap.add_argument("--skip-ingest", action="store_true", help="keep the last ingest throughput result")
+    ap.add_argument("--calibrate-only", action="store_true",
+                    help="only rerun calibrate on the development archives and the questions after it")
     args = ap.parse_args()
-    if not args.render_only:
+    if args.calibrate_only:
+        run_self_calibrated()
+    elif not args.render_only:
         run_benchmarks(args.skip_ingest)
     PAGE.write_text(render() + "\n", encoding="utf-8")
     print(f"wrote {PAGE}")
