@@ -112,6 +112,14 @@ class RetrievalSettings(BaseModel):
         {"ocr": 0.5, "historical": 0.5, "cross_lingual": 0.7, "llm": 0.7},
         description="RRF weight factor of each variant origin's lists (the original has 1.0).",
     )
+    # FTS5 scores every chunk that holds any searched term, so a common word or trigram costs
+    # time in proportion to the archive while adding little to BM25 (low IDF). Above this many
+    # occurrences a term is left out of the lexical search, unless it is among the query's
+    # rarest few; below it (every development archive) nothing changes.
+    lexical_max_occurrences: int = Field(
+        20000, ge=1, description="Words and trigrams more frequent than this in the archive are "
+        "not searched lexically (the query's rarest few always are)."
+    )
     passages: int = Field(5, ge=1, le=20, description="Evidence passages given to the generator.")
     cross_lingual_similarity: float = Field(
         0.86, ge=0, le=1, description="Cosine (e5) for carrying a term into another language."

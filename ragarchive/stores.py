@@ -23,7 +23,7 @@ import uuid
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -255,13 +255,15 @@ class ArchiveDB:
         return [r[0] for r in self.conn.execute("SELECT chunk_id FROM chunks ORDER BY chunk_id")]
 
     def content_key(self) -> str:
-        """A digest of what is indexed (each file's path, content hash and chunk ids): changes
-        whenever a file is added, removed or replaced, even by one with as many chunks."""
+        """A digest of what is indexed (each file's path, content hash and time indexed): changes
+        whenever a file is added, removed or replaced, even by one with as many chunks. (Not the
+        chunk ids themselves: hashing them on every question cost time in proportion to the
+        archive.)"""
         import hashlib
 
         digest = hashlib.sha256()
         for row in self.conn.execute(
-            "SELECT path, hash, chunk_ids FROM files WHERE status='indexed' ORDER BY path"
+            "SELECT path, hash, updated FROM files WHERE status='indexed' ORDER BY path"
         ):
             digest.update("\x1f".join(str(v) for v in row).encode() + b"\x1e")
         return digest.hexdigest()[:16]
@@ -274,9 +276,11 @@ class ArchiveDB:
             "chunks": q("SELECT count(*) FROM chunks").fetchone()[0],
         }
 
-    def search_words(self, query: str, limit: int = 20) -> list[tuple[str, float]]:
-        """BM25 word search; returns (chunk_id, score) with higher = better."""
-        match = _fts_or_query(query)
+    def search_words(self, query: str, limit: int = 20, prune: Prune | None = None) -> list[tuple[str, float]]:
+        """BM25 word search; returns (chunk_id, score) with higher = better. ``prune`` picks
+        the words worth searching (see ``retrieval.retriever.prune_common``)."""
+        words = sorted({w.lower() for w in _WORD.findall(query)})
+        match = " OR ".join(f'"{w}"' for w in (prune(words) if prune else words))
         if not match:
             return []
         rows = self.conn.execute(
@@ -286,14 +290,14 @@ class ArchiveDB:
         ).fetchall()
         return [(r[0], -float(r[1])) for r in rows]
 
-    def search_trigrams(self, query: str, limit: int = 20) -> list[tuple[str, float]]:
+    def search_trigrams(self, query: str, limit: int = 20, prune: Prune | None = None) -> list[tuple[str, float]]:
         """OCR-robust search: chunks sharing the most character trigrams with the query words.
 
         "Regierung" still finds "Rcgierung" through "reg", "gie", "ier", "eru", ... (BM25 over
-        trigrams, higher = better).
+        trigrams, higher = better). ``prune`` as for ``search_words``.
         """
-        grams = sorted({w[i : i + 3] for w in (x.lower() for x in _WORD.findall(query))
-                        for i in range(len(w) - 2)})
+        grams = sorted({g for w in _WORD.findall(query) for g in trigrams(w.lower())})
+        grams = prune(grams) if prune else grams
         if not grams:
             return []
         rows = self.conn.execute(
@@ -374,6 +378,7 @@ class ArchiveDB:
 
 
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+Prune = Callable[[list[str]], list[str]]
 
 
 def word_counts(texts: Any) -> Counter[str]:
@@ -393,9 +398,8 @@ def _add_vocab(c: sqlite3.Connection, counts: Counter[str], sign: int) -> None:
         c.execute("DELETE FROM vocab WHERE count <= 0")
 
 
-def _fts_or_query(text: str) -> str:
-    words = {w.lower() for w in _WORD.findall(text)}
-    return " OR ".join(f'"{w}"' for w in sorted(words))
+def trigrams(word: str) -> list[str]:
+    return [word[i : i + 3] for i in range(len(word) - 2)]
 
 
 _RESUME = (

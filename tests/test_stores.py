@@ -103,3 +103,25 @@ def test_content_key_changes_when_a_file_is_replaced_by_one_with_as_many_chunks(
     assert db.content_key() == first
     db.replace_file(documents=[_doc(1)], chunks=[_chunk(1, "Ganz anderer Text")], file_hash="h2", **kw)
     assert db.counts()["chunks"] == 1 and db.content_key() != first
+
+
+def test_common_terms_are_left_out_of_lexical_search_but_the_rarest_stay(tmp_path: Path) -> None:
+    from ragarchive.retrieval.expand import Vocabulary
+    from ragarchive.retrieval.retriever import prune_common
+
+    db = ArchiveDB(tmp_path / "a.sqlite")
+    texts = ["Die Regierung tagte", "Die Regierung beschloss", "Regierung und Hochwasser"]
+    db.replace_file(documents=[_doc(i) for i in range(3)], chunks=[_chunk(i, t) for i, t in enumerate(texts)],
+                    path="/a.txt", file_hash="h", kind="text", warnings=[], timings={}, raw_counts=Counter())
+    vocab = Vocabulary(db.vocabulary())
+    assert vocab.trigram_counts["gie"] == 3 and vocab.trigram_counts["hoc"] == 1
+    # "regierung" (3 chunks) is over the cap: only "hochwasser" is searched, so the one
+    # chunk holding it is the only hit
+    prune = lambda terms: prune_common(terms, vocab.counts, cap=2, keep=1)  # noqa: E731
+    assert prune(["regierung", "hochwasser"]) == ["hochwasser"]
+    assert [c for c, _ in db.search_words("Regierung Hochwasser", prune=prune)] == ["doc2#0"]
+    assert len(db.search_words("Regierung Hochwasser")) == 3
+    # a question of common words only keeps its rarest ``keep`` terms
+    assert prune(["regierung"]) == ["regierung"]
+    grams = lambda terms: prune_common(terms, vocab.trigram_counts, cap=2, keep=0)  # noqa: E731
+    assert [c for c, _ in db.search_trigrams("Regierung Hochwasser", prune=grams)] == ["doc2#0"]

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
@@ -50,6 +52,18 @@ class Vocabulary:
 
     def count(self, word: str) -> int:
         return self.counts.get(word, 0)
+
+    @cached_property
+    def trigram_counts(self) -> Counter[str]:
+        """Occurrences of each character trigram in the archive's words (what a trigram's
+        postings cost in the FTS5 trigram index), derived from the word counts."""
+        from ..stores import trigrams
+
+        out: Counter[str] = Counter()
+        for word, n in self.counts.items():
+            for gram in trigrams(word):
+                out[gram] += n
+        return out
 
 
 def original_variant(query: Query) -> Variant:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from functools import partial
+from typing import TYPE_CHECKING, Callable, Mapping
 
 import numpy as np
 
@@ -28,6 +29,7 @@ from .query import Query
 if TYPE_CHECKING:
     from .gate import Background
 
+KEEP_WORDS, KEEP_TRIGRAMS = 2, 8  # searched whatever their count (see _prune)
 _WORDLISTS = ("de", "fr", "en", "it", "nl", "es", "pt", "sv", "da", "pl", "la")
 
 # Expanders that need an LLM return extra variants for a query (see answering/ollama_client).
@@ -240,7 +242,13 @@ class HybridRetriever:
 
     def _lexical(self, text: str, allowed: set[str] | None, trigram: bool = False) -> list[tuple[str, float]]:
         n = self.settings.per_list
-        search = self.db.search_trigrams if trigram else self.db.search_words
+        cap = self.settings.lexical_max_occurrences
+        if trigram:
+            prune = partial(prune_common, counts=self.vocab.trigram_counts, cap=cap, keep=KEEP_TRIGRAMS)
+            search = partial(self.db.search_trigrams, prune=prune)
+        else:
+            prune = partial(prune_common, counts=self.vocab.counts, cap=cap, keep=KEEP_WORDS)
+            search = partial(self.db.search_words, prune=prune)
         if allowed is None:
             return search(text, n)
         if not allowed:
@@ -256,3 +264,11 @@ class HybridRetriever:
         origin_weight = self.settings.weight_variants.get(origin, 1.0)
         weight = kind_weight * variant_weight * origin_weight
         return RankedList(f"{origin}/{kind}", origin, kind, weight, hits)
+
+
+def prune_common(terms: list[str], counts: Mapping[str, int], cap: int, keep: int) -> list[str]:
+    """The terms worth their postings: those at most ``cap`` times in the archive, and the
+    ``keep`` rarest whatever their count (so a question made only of common words is still
+    searched). See ``RetrievalSettings.lexical_max_occurrences``."""
+    ranked = sorted(terms, key=lambda t: (counts.get(t, 0), t))
+    return [t for i, t in enumerate(ranked) if i < keep or counts.get(t, 0) <= cap]
