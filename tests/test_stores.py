@@ -103,6 +103,9 @@ def test_content_key_changes_when_a_file_is_replaced_by_one_with_as_many_chunks(
     assert db.content_key() == first
     db.replace_file(documents=[_doc(1)], chunks=[_chunk(1, "Ganz anderer Text")], file_hash="h2", **kw)
     assert db.counts()["chunks"] == 1 and db.content_key() != first
+    second = db.content_key()
+    db.remove_file("/a.txt")
+    assert db.content_key() not in (first, second)
 
 
 def test_common_terms_are_left_out_of_lexical_search_but_the_rarest_stay(tmp_path: Path) -> None:
