@@ -29,7 +29,7 @@ from .query import Query
 if TYPE_CHECKING:
     from .gate import Background
 
-KEEP_WORDS, KEEP_TRIGRAMS = 2, 8  # searched whatever their count (see _prune)
+KEEP_WORDS, KEEP_TRIGRAMS = 2, 8  # searched whatever their count (see prune_common)
 _WORDLISTS = ("de", "fr", "en", "it", "nl", "es", "pt", "sv", "da", "pl", "la")
 
 # Expanders that need an LLM return extra variants for a query (see answering/ollama_client).
