@@ -128,3 +128,24 @@ def test_common_terms_are_left_out_of_lexical_search_but_the_rarest_stay(tmp_pat
     assert prune(["regierung"]) == ["regierung"]
     grams = lambda terms: prune_common(terms, vocab.trigram_counts, cap=2, keep=0)  # noqa: E731
     assert [c for c, _ in db.search_trigrams("Regierung Hochwasser", prune=grams)] == ["doc2#0"]
+
+
+def test_archive_counts_are_running_totals_that_match_the_files(tmp_path: Path) -> None:
+    db = ArchiveDB(tmp_path / "a.sqlite")
+    kw = dict(kind="text", warnings=[], timings={})
+    db.replace_file(path="/a.txt", file_hash="a", documents=[_doc(1, "/a.txt")],
+                    chunks=[_chunk(1, "Regierung", "/a.txt")], raw_counts=Counter({"Regierung": 2, "Rath": 1}), **kw)
+    db.replace_file(path="/b.txt", file_hash="b", documents=[_doc(2, "/b.txt")],
+                    chunks=[_chunk(2, "Regierung", "/b.txt")], raw_counts=Counter({"Regierung": 1}), **kw)
+    assert db.archive_counts(set()) == Counter({"Regierung": 3, "Rath": 1})
+    assert db.archive_counts({"/a.txt"}) == Counter({"Regierung": 1})  # the batch being re-ingested
+    # a new version replaces the old counts; a removed file takes its counts away
+    db.replace_file(path="/a.txt", file_hash="a2", documents=[_doc(1, "/a.txt")],
+                    chunks=[_chunk(1, "Stadt", "/a.txt")], raw_counts=Counter({"Stadt": 1}), **kw)
+    db.remove_file("/b.txt")
+    assert db.archive_counts(set()) == Counter({"Stadt": 1})
+    # an archive made before the totals existed gets them built once from its files
+    db.conn.execute("DELETE FROM raw_vocab")
+    db.conn.execute("DELETE FROM meta WHERE key = 'raw_vocab'")
+    assert db.archive_counts(set()) == Counter({"Stadt": 1})
+    assert db.get_meta("raw_vocab") == "totals"
