@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from ragarchive.audit import AuditLog
 from ragarchive.config import load_settings
 from ragarchive.errors import EmbedderMismatchError, RagArchiveError
 from ragarchive.ingest.pipeline import archive_lock
-from ragarchive.services import build_ingestor, open_dense
+from ragarchive.services import build_ask_service, build_ingestor, open_dense
 
 GERMAN = (
     "Der Gemeinderat von Bernkastel hat in seiner Sitzung vom 12. März beschlossen, die alte "
@@ -113,6 +114,24 @@ def test_rerun_is_free_and_changes_replace_chunks(tmp_path: Path) -> None:
     assert removed and removed[0][1] == 3
     assert changed.dense.count() == changed.db.counts()["chunks"]
     assert {r["doc_id"] for r in changed.db.documents()}.isdisjoint({"rec-1", "rec-2", "rec-3"})
+
+
+def test_the_audit_fingerprint_follows_the_index_while_the_service_runs(tmp_path: Path) -> None:
+    """The service caches its counts by content generation: a removal must still show."""
+    src = _batch(tmp_path / "src")
+    settings = _settings(tmp_path)
+    ingestor = build_ingestor(settings)
+    assert ingestor.run([src]).ok
+    service = build_ask_service(settings)
+    service.audit = AuditLog(tmp_path / "audit")
+    question = "Was kostet die neue Brücke in Bernkastel?"
+    service.ask(question)
+    service.ask(question)
+    ingestor.remove(src / "export.jsonl")
+    service.ask(question)
+    records, _ = service.audit.records()
+    chunks = [r["index"]["chunks"] for r in records]
+    assert chunks[0] == chunks[1] == chunks[2] + 3 and chunks[2] == ingestor.db.counts()["chunks"]
 
 
 def test_document_id_collision_is_reported(tmp_path: Path) -> None:
