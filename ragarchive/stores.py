@@ -541,6 +541,26 @@ class DenseStore:
             return IndexWriteError(f"{where} could not be written: {exc}. {advice}, {_RESUME}")
         return IndexError_(f"{where} failed: {exc}.")
 
+    def check_holds(self, indexed_chunks: int) -> None:
+        """A manifest that lists chunks and a store without a single vector means the archive was
+        ingested into another store (embedded vs a server, another server, a deleted chroma
+        folder). Asking would silently lose the dense half of retrieval, and re-ingesting would
+        send nothing (every file is unchanged in the manifest), so say so instead."""
+        if indexed_chunks == 0 or self.count() > 0:
+            return
+        where = (
+            f"the Chroma server at {self.url} (collection {self.name})"
+            if self.url
+            else f"the embedded vector store in {self.path}"
+        )
+        raise IndexError_(
+            f"Archive {self.archive!r} lists {indexed_chunks} chunks in its manifest, but {where} "
+            "holds none of their vectors: it was ingested into another vector store. Vectors "
+            "are not copied between stores: set chroma.url back to where this archive was "
+            "ingested, or ingest into a new data folder (or under another --archive name) to "
+            "use this one (README, Scaling)."
+        )
+
     def check_owner(self, archive_id: str | None, *, claim: bool) -> None:
         """On a server, one collection belongs to one manifest.
 

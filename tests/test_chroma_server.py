@@ -316,6 +316,21 @@ def test_an_archive_name_on_the_server_belongs_to_one_data_folder(
     _assert_complete(tmp_path / "first", "shared", running.url, 1)  # untouched
 
 
+def test_an_embedded_archive_pointed_at_a_server_is_refused_with_what_to_do(
+    running: ChromaServer, tmp_path: Path
+) -> None:
+    data, src = tmp_path / "data", _articles(tmp_path / "src", 2)
+    _ingest(data, "moved", None, src)
+    on_server = _settings(data, "moved", running.url)
+    with pytest.raises(IndexError_, match="lists 2 chunks .* holds none of their vectors"):
+        build_retriever(on_server)
+    (src / "report-02.txt").write_text("Die neue Brücke von Trier wurde gestern eröffnet.")
+    with pytest.raises(IndexError_, match="ingested into another vector store"):
+        build_ingestor(on_server).run([src])  # it would embed only the new file
+    assert open_dense(on_server).count() == 0  # nothing was written to the server
+    assert build_retriever(_settings(data, "moved", None)).dense.count() == 2  # still served
+
+
 # -- faults -------------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_sigkill_mid_ingest_with_the_server_then_rerun_completes(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -132,6 +133,18 @@ def test_the_audit_fingerprint_follows_the_index_while_the_service_runs(tmp_path
     records, _ = service.audit.records()
     chunks = [r["index"]["chunks"] for r in records]
     assert chunks[0] == chunks[1] == chunks[2] + 3 and chunks[2] == ingestor.db.counts()["chunks"]
+
+
+def test_a_lost_vector_store_is_a_clear_error_not_a_silent_lexical_only_archive(tmp_path: Path) -> None:
+    src = _batch(tmp_path / "src")
+    settings = _settings(tmp_path)
+    assert build_ingestor(settings).run([src]).ok
+    shutil.rmtree(settings.archive_dir / "chroma")
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()  # as a new process would: Chroma caches the open store
+    with pytest.raises(RagArchiveError, match="holds none of their vectors"):
+        build_ask_service(settings)
 
 
 def test_document_id_collision_is_reported(tmp_path: Path) -> None:
