@@ -618,15 +618,14 @@ def main() -> None:
     fingerprint = ingestor.embedder.fingerprint  # load the model before any clock starts
     print(f"archive {archive} in {work / 'data'}, embedder {fingerprint}, "
           f"{len(questions)} questions", file=sys.stderr)
-    baseline = None
     if args.remeasure:
         remeasure(ingestor, state, state_path, settings, questions, args)
-        args.targets = []
-    for target in args.targets:
+        write_results(args.out, archive, state, fingerprint, baseline_checkpoint(state, args.baseline_state))
+    for target in [] if args.remeasure else args.targets:
         run_stage(target, ingestor, synth, work, state, state_path, settings, questions, args)
-        baseline = baseline_checkpoint(state, args.baseline_state)
-        write_results(args.out, archive, state, fingerprint, baseline)
-    ratio = p95_ratio(state, baseline)
+        # after every stage: a killed run keeps the checkpoints it reached
+        write_results(args.out, archive, state, fingerprint, baseline_checkpoint(state, args.baseline_state))
+    ratio = p95_ratio(state, baseline_checkpoint(state, args.baseline_state))
     if ratio is not None:
         print(f"p95(200k) / p95(10k) = {ratio} (target <= 2: {'met' if ratio <= 2 else 'NOT met'})")
     ingestor.db.close()
@@ -672,8 +671,6 @@ def remeasure(ingestor: Any, state: dict[str, Any], state_path: Path, settings: 
               load_avg_after_questions=[round(x, 2) for x in os.getloadavg()])
     save_json(state_path, state)
     print_checkpoint(cp)
-    write_results(args.out, settings.archive, state, ingestor.embedder.fingerprint,
-                  baseline_checkpoint(state, args.baseline_state))
 
 
 def parse_args() -> argparse.Namespace:

@@ -132,8 +132,7 @@ class Ingestor:
     def dense(self) -> DenseStore:
         if self._dense is None:
             dense = self._dense_factory()
-            dense.check_holds(self.db.counts()["chunks"])
-            dense.check_owner(self.db.archive_id(create=True), claim=True)
+            dense.check_matches(self.db, claim=True)
             self._dense = dense
         return self._dense
 

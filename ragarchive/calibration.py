@@ -204,8 +204,7 @@ def calibrate(service: Any, n: int = 60, target_precision: float = 0.9, seed: in
         "notes": "ragarchive calibrate: synthetic questions from the archive's own chunks "
         "(answerable), the same with their document held out and words found nowhere else "
         "(unanswerable), phrased as questions, a third of each translated word for word into "
-        "another language, "
-        "off-topic probes, the default calibration's labelled questions"
+        "another language, off-topic probes, the default calibration's labelled questions"
         + (f", {len(labels)} reviewer labels" if labels else "") + ".",
         "index": service._index_fingerprint(),
         "fit": {

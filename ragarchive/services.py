@@ -70,8 +70,7 @@ def build_retriever(settings: Settings, db: ArchiveDB | None = None) -> "HybridR
     embedder = build_embedder(settings)
     db.check_embedder(embedder.fingerprint, claim=False)
     dense = open_dense(settings)
-    dense.check_holds(db.counts()["chunks"])
-    dense.check_owner(db.archive_id(create=False), claim=False)
+    dense.check_matches(db, claim=False)
     return HybridRetriever(db, dense, embedder, settings.retrieval)
 
 

@@ -541,7 +541,14 @@ class DenseStore:
             return IndexWriteError(f"{where} could not be written: {exc}. {advice}, {_RESUME}")
         return IndexError_(f"{where} failed: {exc}.")
 
-    def check_holds(self, indexed_chunks: int) -> None:
+    def check_matches(self, db: ArchiveDB, *, claim: bool) -> None:
+        """This store holds the vectors of ``db``'s manifest: it is not empty while the manifest
+        lists chunks, and (on a server) its collection belongs to that manifest, which ``claim``
+        makes it do if nobody owns it yet (ingest claims, asking only checks)."""
+        self._check_holds(db.counts()["chunks"])
+        self.check_owner(db.archive_id(create=claim), claim=claim)
+
+    def _check_holds(self, indexed_chunks: int) -> None:
         """A manifest that lists chunks and a store without a single vector means the archive was
         ingested into another store (embedded vs a server, another server, a deleted chroma
         folder). Asking would silently lose the dense half of retrieval, and re-ingesting would
