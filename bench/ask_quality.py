@@ -6,7 +6,10 @@ bench/.data (reused by later runs: unchanged files are not re-embedded). Then as
 of bench/questions/dev.jsonl through the same AskService as the CLI and reports, side by side,
 the source-document recall@1/5/10 and MRR of dense-only, lexical-only and the full pipeline, by
 kind and by collection; the decisions at the default threshold; the AUROC of the confidence;
-and p50/p95 latency of retrieval + gate. Writes bench/results/ask_quality.json.
+whether the *shown answer text* states the reference answer (``answer_has_fact``, per kind,
+answer type and fact position) and the AUROC of the confidence for "answered with the fact"
+against everything else; p50/p95 latency of retrieval + gate and of the reader. Writes
+bench/results/ask_quality.json.
 
     .venv/bin/python bench/ask_quality.py [--questions FILE] [--ingest-only] [--limit N]
         [--threshold X] [--expansions ocr,historical] [--out NAME.json]
@@ -23,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ragarchive.eval_run import doc_ranking, rank_of
+from ragarchive.eval_run import answer_has_fact, auroc_fact, doc_ranking, rank_of
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "hipe-ocrepair"
@@ -169,7 +172,11 @@ def ask_all(collection: str, qs: list[dict], threshold: float | None, expansions
             "decision": result.decision, "reason": result.reason,
             "confidence": result.confidence, "features": result.gate.features if result.gate else {},
             "rank": {m: rank_of(targets, ranks[m]) for m in MODES} if targets else {m: None for m in MODES},
+            "answer_type": q.get("answer_type"), "position": q.get("position"),
+            "answer_has_fact": answer_has_fact(q, result),
+            "shown": result.text if result.decision == "answer" else None,
             "retrieval_gate_s": retrieval_gate, "total_s": total,
+            "reader_s": result.timings.get("read"),
             "best_sentence": result.draft_scores[0] if result.draft_scores else None,
         })
     return rows
@@ -183,6 +190,7 @@ def build_report(rows: list[dict]) -> dict:
         if r["answerable"]:
             groups[f"answerable@{r['collection']}"].append(r)
     lat = [r["retrieval_gate_s"] for r in rows]
+    reader = [r["reader_s"] for r in rows if r.get("reader_s") is not None]
     unans = [r for r in rows if r["kind"] == "unanswerable"]
     near = [r for r in rows if r["kind"] == "near_miss"]
     answerable = [r for r in rows if r["answerable"]]
@@ -196,8 +204,29 @@ def build_report(rows: list[dict]) -> dict:
             "auroc_answerable_vs_unanswerable": summarise(answerable + unans).get("auroc"),
             "auroc_answerable_vs_all_not": summarise(rows).get("auroc"),
         },
+        "facts": facts(rows),
         "latency_retrieval_gate_s": {"p50": float(np.percentile(lat, 50)), "p95": float(np.percentile(lat, 95))},
+        "latency_reader_s": {"p50": float(np.percentile(reader, 50)), "p95": float(np.percentile(reader, 95))} if reader else None,
         "questions": rows,
+    }
+
+
+def facts(rows: list[dict]) -> dict:
+    """Share of answerable questions whose shown answer states the fact, by group, and the AUROC
+    of the confidence for answered-with-the-fact against everything else."""
+    judged = [r for r in rows if r["answerable"] and r["answer_has_fact"] is not None]
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in judged:
+        groups["overall"].append(r)
+        groups[f"kind:{r['kind']}"].append(r)
+        if r.get("answer_type"):
+            groups[f"type:{r['answer_type']}"].append(r)
+        if r.get("position"):
+            groups[f"position:{r['position']}"].append(r)
+    return {
+        "answer_has_fact": {k: {"n": len(v), "rate": _mean(r["answer_has_fact"] for r in v)}
+                            for k, v in sorted(groups.items())},
+        "auroc_fact_vs_rest": auroc_fact(rows),
     }
 
 
@@ -213,7 +242,10 @@ def print_report(report: dict) -> None:
             cells.append(" ".join(fmt(d.get(k)) for k in ("recall@1", "recall@5", "recall@10", "mrr")))
         print(f"{name:34} {s['n']:>4}  " + "  ".join(cells) + f"  answered {fmt(s['answered_rate'])} auroc {fmt(s.get('auroc'))}")
     print(json.dumps(report["refusals"], indent=1))
+    print(json.dumps(report["facts"], indent=1))
     print("latency retrieval+gate", {k: round(v, 3) for k, v in report["latency_retrieval_gate_s"].items()})
+    if report.get("latency_reader_s"):
+        print("latency reader", {k: round(v, 4) for k, v in report["latency_reader_s"].items()})
 
 
 if __name__ == "__main__":

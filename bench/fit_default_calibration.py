@@ -11,11 +11,20 @@ question, answerable or not, higher similarities than noisy OCR does, so its bou
 most answerable questions on real OCR. The development questions (bench/questions/dev.jsonl)
 are never used here; they measure.
 
-Logistic regression over the gate's standardised retrieval features, answerable vs unanswerable
-questions, classes balanced; threshold 0.5 (the model's own decision point: answer when the
-evidence more likely than not answers). Near-miss questions are left out of the fit: their
-entity IS in the archive, so retrieval finds strong evidence for it — telling that the asked fact
-is missing is the job of the generator and verification, not of the gate. The kinds follow the
+Logistic regression over the gate's standardised features — retrieval *and* reader
+(answering/reader.py) — with classes balanced; threshold 0.5 (the model's own decision point).
+The label is what the user sees: 1 when the question is answerable and the answer the app would
+show states the reference fact (``answer_has_fact``, measured with the gate and the reader's
+floor switched off), 0 for everything else — unanswerable questions, near-misses (the entity is
+in the archive, the asked fact is not) and answerable questions whose shown answer misses the
+fact. Before the reader existed, near-misses were left out of the fit: retrieval features cannot
+see them, and fitting them taught the gate to refuse on-topic evidence. The reader's features
+can: they say whether a fact of the asked type stands near the question's words.
+
+The reader's floor (``answer.min_reader_score``, below which the extractive generator declines a
+typed question as a near-miss) is chosen here too, on the same rows: the cut on the best
+candidate's score that best separates answerable questions whose shown answer has the fact from
+near-misses (Youden's J), among questions of a typed answer. The kinds follow the
 issue's definitions: "unanswerable" means the archive does not hold the entity at all; a question
 about one of the archive's own towns whose asked fact is missing ("When was the Wendmouth theatre
 destroyed by fire?") is a near-miss. The first fit mislabelled 16 such questions as unanswerable,
@@ -53,10 +62,16 @@ def collect(archive: str, source: Path, questions_file: Path) -> list[dict]:
     from ragarchive.config import load_settings
     from ragarchive.services import build_ask_service, build_ingestor
 
+    from ragarchive.eval_run import answer_has_fact
+
     settings = load_settings(data_dir=WORK / "data", archive=archive)
     ingestor = build_ingestor(settings)
     ingestor.run([source])
     ingestor.db.close()
+    # gate and reader floor off: the answer the app would show, whatever the confidence
+    settings.gate.threshold = 0.0
+    settings.answer.min_reader_score = 0.0
+    settings.audit.enabled = False
     service = build_ask_service(settings)
     rows = []
     for line in questions_file.read_text(encoding="utf-8").splitlines():
@@ -64,13 +79,29 @@ def collect(archive: str, source: Path, questions_file: Path) -> list[dict]:
             q = json.loads(line)
             result = service.ask(q["question"])
             rows.append({"archive": archive, "id": q["id"], "kind": q["kind"],
-                         "answerable": bool(q["answerable"]), "features": result.gate.features})
+                         "answerable": bool(q["answerable"]), "features": result.gate.features,
+                         "typed": result.reading.expected.typed if result.reading else False,
+                         "has_fact": bool(answer_has_fact(q, result)), "shown": result.text})
     return rows
+
+
+def reader_floor(rows: list[dict]) -> float:
+    """The reader score that best separates typed answerable questions whose shown answer has
+    the fact from typed near-misses (Youden's J; ties: the lower cut, which answers more)."""
+    pos = [r["features"]["reader_score"] for r in rows if r["typed"] and r["answerable"] and r["has_fact"]]
+    neg = [r["features"]["reader_score"] for r in rows if r["typed"] and r["kind"] == "near_miss"]
+    best, best_j = 0.0, -1.0
+    for cut in sorted(set(pos + neg)):
+        j = np.mean([x >= cut for x in pos]) - np.mean([x >= cut for x in neg])
+        if j > best_j + 1e-9:
+            best, best_j = cut, j
+    return round(float(best), 3)
 
 
 def write_prior_rows(fit_rows: list[dict]) -> None:
     """The labelled rows themselves, for `ragarchive calibrate` to keep real questions in its fit."""
     prior = [{"archive": r["archive"], "id": r["id"], "answerable": r["answerable"],
+              "label": int(r["answerable"] and r["has_fact"]),
               "features": {k: round(float(v), 5) for k, v in r["features"].items()}} for r in fit_rows]
     (OUT.parent / "default_calibration_rows.json").write_text(json.dumps(prior, indent=0) + "\n")
 
@@ -84,9 +115,9 @@ def main() -> None:
     from ragarchive.config import load_settings
 
     rows = [r for spec in archives() for r in collect(*spec)]
-    fit_rows = [r for r in rows if r["kind"] != "near_miss"]
+    fit_rows = rows
     X = np.array([[r["features"].get(f, 0.0) for f in FEATURES] for r in fit_rows])
-    y = np.array([int(r["answerable"]) for r in fit_rows])
+    y = np.array([int(r["answerable"] and r["has_fact"]) for r in fit_rows])
     weights, intercept = fit_logistic(X, y)
     conf = 1.0 / (1.0 + np.exp(-(X @ weights + intercept)))
     threshold = 0.5
@@ -97,15 +128,17 @@ def main() -> None:
         "threshold": threshold,
         "embedder": build_embedder(load_settings()).fingerprint,
         "notes": "Default calibration: logistic regression (features standardised, classes "
-        "balanced) over the gate features of answerable vs unanswerable questions on the demo "
-        "archive and the two real METS/ALTO issues (bench/questions/demo.jsonl, "
-        "calibration-mets.jsonl; near-miss, i.e. questions whose entity the archive holds, left "
-        "out), by bench/fit_default_calibration.py; "
-        "threshold 0.5. Never fitted on the development questions.",
+        "balanced) over the gate's retrieval and reader features, on the demo archive and the "
+        "two real METS/ALTO issues (bench/questions/demo.jsonl, calibration-mets.jsonl); label: "
+        "answerable and the answer shown states the reference fact, against unanswerable, "
+        "near-miss and wrong answers; by bench/fit_default_calibration.py; threshold 0.5; "
+        "reader_floor = answer.min_reader_score chosen on the same rows. Never fitted on the "
+        "development questions.",
+        "reader_floor": reader_floor(fit_rows),
         "fit": {
             "questions": by_archive,
-            "answerable": int(y.sum()),
-            "unanswerable": int(len(y) - y.sum()),
+            "answered_with_fact": int(y.sum()),
+            "other": int(len(y) - y.sum()),
             "auroc_in_sample": round(float(roc_auc_score(y, conf)), 4),
             "answerable_passing": round(float((conf[y == 1] >= threshold).mean()), 4),
             "unanswerable_passing": round(float((conf[y == 0] >= threshold).mean()), 4),

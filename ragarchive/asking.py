@@ -14,7 +14,8 @@ from typing import Any, Callable
 
 from .answering.generators import Generator, GenerationRequest, TokenSink
 from .answering.grounding import Verification, verify
-from .answering.prompting import EvidenceItem, refusal_message
+from .answering.prompting import EvidenceItem, missing_fact_message, refusal_message
+from .answering.reader import Reading, read
 from .audit import AuditLog, build_record
 from .config import Settings
 from .errors import BackendError
@@ -80,7 +81,9 @@ class AskResult:
     prompt_name: str | None = None
     prompt_sha256: str | None = None
     draft: str = ""
-    draft_scores: list[dict] = field(default_factory=list)  # extractive: best sentences scored
+    draft_scores: list[dict] = field(default_factory=list)  # extractive: best candidates scored
+    reading: Reading | None = None  # the reader's expected answer and candidates
+    answer_span: dict | None = None  # the fact shown: text, citation n, offsets in that passage
     detail: str = ""
     timings: dict[str, float] = field(default_factory=dict)
     record_id: str | None = None  # the audit record written for this decision
@@ -93,6 +96,8 @@ class AskResult:
             "language": self.language,
             "confidence": round(self.confidence, 4),
             "threshold": round(self.threshold, 4),
+            "answer_span": self.answer_span,
+            "expected_answer": self.reading.expected.to_json() if self.reading else None,
             "citations": [c.to_json() for c in self.citations],
             "passages": [p.to_json() for p in self.passages],
         }
@@ -159,9 +164,18 @@ class AskService:
         query = analyse_question(question, self.settings.retrieval.default_language, filters)
         retrieval = self.retriever.retrieve(query)
         timings = {f"retrieve.{k}": v for k, v in retrieval.timings.items()}
+        if query.filters.hide_sentences:
+            _hide(retrieval, query.filters.hide_sentences)
+        t = time.perf_counter()
+        reading = read(query.expected, query.terms, retrieval.weighted_spellings(),
+                       [(i + 1, p.meta.get("title") or "", p.text) for i, p in enumerate(retrieval.passages)],
+                       {s["sentence"]: s["similarity"] for s in retrieval.sentence_scores
+                        if s.get("similarity") is not None})
+        timings["read"] = time.perf_counter() - t
         t = time.perf_counter()
         decision = gate(
-            retrieval, self.calibration, self.retriever.background(), self.settings.gate.threshold
+            retrieval, self.calibration, self.retriever.background(), self.settings.gate.threshold,
+            reader_features=reading.features(),
         )
         timings["gate"] = time.perf_counter() - t
         passages = [self._citation(i + 1, p, retrieval) for i, p in enumerate(retrieval.passages)]
@@ -174,11 +188,14 @@ class AskService:
             filters=query.filters,
             retrieval=retrieval,
             gate=decision,
+            reading=reading,
             generator=self.generator.name,
             model=self.generator.model,
             timings=timings,
         )
         if not decision.passed:
+            if decision.reason == "weak_evidence" and self._fact_missing(reading, query.terms):
+                return self._refuse("model_declined", base, t0, message=self._missing_fact(base))
             return self._refuse(decision.reason or "weak_evidence", base, t0)
         return self._answer(retrieval, passages, base, on_token, t0)
 
@@ -193,6 +210,7 @@ class AskService:
             spellings=retrieval.spellings(),
             query_vector=retrieval.query_vector,
             sentence_scores=retrieval.sentence_scores,
+            reading=base["reading"],
         )
         t = time.perf_counter()
         try:
@@ -208,7 +226,8 @@ class AskService:
             prompt_sha256=draft.prompt.sha256 if draft.prompt else None,
         )
         if draft.declined:
-            return self._refuse("model_declined", base, t0)
+            message = self._missing_fact(base) if draft.missing_fact else None
+            return self._refuse("model_declined", base, t0, message=message)
         t = time.perf_counter()
         cfg = self.settings.answer
         check = verify(draft.text, evidence, min_support=cfg.min_support, embed=self._embed)
@@ -219,21 +238,39 @@ class AskService:
             return self._refuse("unsupported_answer", base, t0)
         cited = sorted({n for s in kept for n in s.citations})
         base["timings"]["total"] = time.perf_counter() - t0
+        span = draft.span if draft.span and draft.span["n"] in cited else None
         return AskResult(
             decision="answer",
             reason=None,
             text=check.text(),
             citations=[c for c in passages if c.n in cited],
+            answer_span=span,
             **base,
         )
 
-    def _refuse(self, reason: str, base: dict, t0: float, detail: str = "") -> AskResult:
+    def _fact_missing(self, reading: Reading, terms: list[str]) -> bool:
+        """A near-miss: the top passage holds most of the question's words, but no candidate of
+        the asked type reaches the reader's floor — say so rather than "weak evidence"."""
+        best = reading.best
+        on_topic = len(reading.terms_found) >= max(1, len(terms) / 2)
+        low = best is None or best.score < self.settings.answer.min_reader_score
+        return reading.expected.typed and on_topic and low
+
+    def _missing_fact(self, base: dict) -> str:
+        """What was found and what is missing, in the question's language."""
+        reading: Reading = base["reading"]
+        return missing_fact_message(
+            base["language"], _topic(base["question"], reading.terms_found), reading.expected.type
+        )
+
+    def _refuse(self, reason: str, base: dict, t0: float, detail: str = "",
+                message: str | None = None) -> AskResult:
         base["timings"]["total"] = time.perf_counter() - t0
         short = detail.split(" — ")[0] if detail else ""
         return AskResult(
             decision="refuse",
             reason=reason,
-            text=refusal_message(reason, base["language"], short),
+            text=message or refusal_message(reason, base["language"], short),
             citations=[],
             detail=detail,
             **base,
@@ -261,6 +298,17 @@ class AskService:
         )
 
 
+def _hide(retrieval: Retrieval, sentences: tuple[str, ...]) -> None:
+    """Blank the given sentences in the passages (same length, so offsets hold) and drop their
+    sentence scores: calibration's near-misses, where the topic is found but not the fact."""
+    for p in retrieval.passages:
+        for s in sentences:
+            p.text = re.sub(r"\s+".join(map(re.escape, s.split())), lambda m: " " * len(m.group(0)), p.text)
+    hidden = {" ".join(s.split()) for s in sentences}
+    retrieval.sentence_scores = [x for x in retrieval.sentence_scores
+                                 if not any(h in x["sentence"] or x["sentence"] in h for h in hidden)]
+
+
 def _conf(raw: Any) -> float | None:
     return float(raw) if isinstance(raw, (int, float)) and raw >= 0 else None
 
@@ -285,6 +333,18 @@ def _evidence_item(c: Citation) -> EvidenceItem:
         language=c.language,
         text=c.text,
     )
+
+
+def _topic(question: str, found: list[str]) -> str:
+    """The stretch of the question from the first to the last of its terms that the top passage
+    holds ("pont suspendu"), at most six words; the found terms themselves when it is longer."""
+    words = re.findall(r"[\w'’-]+", question)
+    low = [w.lower() for w in words]
+    at = [i for i, w in enumerate(low) if w in found or any(w.endswith(f) for f in found)]
+    if not at:
+        return ", ".join(found[:4])
+    a, b = at[0], at[-1]
+    return " ".join(words[a : b + 1]) if b - a < 6 else ", ".join(found[:4])
 
 
 def snippet(text: str, retrieval: Retrieval, width: int = 320) -> str:

@@ -29,7 +29,7 @@ from .errors import RagArchiveError
 if TYPE_CHECKING:
     from .asking import AskResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the reader's expected answer, candidates and the answer span
 TOP_HITS = 10  # hits kept per ranked list
 
 
@@ -201,6 +201,8 @@ def build_record(
         "citations": [c.to_json() for c in result.citations],
         "passages": [{**c.to_json(), "text": c.text[:4000]} for c in result.passages],
         "verification": [s.to_json() for s in result.verification.sentences] if result.verification else None,
+        "reading": result.reading.to_json() if result.reading else None,
+        "answer_span": result.answer_span,
         "timings": {k: round(v, 4) for k, v in result.timings.items()},
         "notes": (r.notes if r else []) + ([result.detail] if result.detail else []),
         "user": user,

@@ -16,6 +16,11 @@ The calibration set is built from the index (no LLM):
   looks like. On the development set (docs/benchmarks.md) bare monolingual bags of words made
   the fit refuse 39% of the cross-lingual answerable questions; translated bags, 33%;
   translated and phrased, 17% (the shipped default: 27%);
+* near-misses (the reader's side): a question made from a sentence's typed span — its date,
+  sum, number or person replaced by the question word of that type ("When …", "Combien …") —
+  asked once with the sentence visible (answered with that span: 1; another fact: 0) and once
+  with the sentence hidden from the reader (0): the archive holds the topic, not the fact, which
+  retrieval similarity cannot see and the reader's features must;
 * prior: the labelled questions the shipped default calibration was fitted on (other archives;
   ``data/default_calibration_rows.json``). The synthetic questions alone are bags of salient
   words, far easier than real questions; fitted alone they taught the gate to distrust real
@@ -170,9 +175,10 @@ def _absent_elsewhere(db: Any, question: str, doc_id: str, vocab: dict[str, int]
 
 
 def prior_rows() -> list[tuple[dict[str, float], int]]:
-    """The labelled rows of the shipped default calibration (features, answerable)."""
+    """The labelled rows of the shipped default calibration (features, label): the label is
+    "answered with the fact" where the rows have it (``label``), else answerable."""
     text = resources.files("ragarchive").joinpath("data/default_calibration_rows.json").read_text("utf-8")
-    return [(r["features"], int(r["answerable"])) for r in json.loads(text)]
+    return [(r["features"], int(r.get("label", r["answerable"]))) for r in json.loads(text)]
 
 
 def calibrate(service: Any, n: int = 60, target_precision: float = 0.9, seed: int = 0,
@@ -188,6 +194,7 @@ def calibrate(service: Any, n: int = 60, target_precision: float = 0.9, seed: in
     for probe in PROBES:
         result = service._decide(probe, None, None)
         rows.append((result.gate.features, 0))
+    rows += near_miss_rows(service, near_miss_questions(service.retriever.db, n // 2, seed))
     rows += prior_rows()
     rows += [(lab["features"], lab["answerable"]) for lab in labels or []]
     rows = [(f, y) for f, y in rows if f]  # no_evidence has no features
@@ -204,7 +211,8 @@ def calibrate(service: Any, n: int = 60, target_precision: float = 0.9, seed: in
         "notes": "ragarchive calibrate: synthetic questions from the archive's own chunks "
         "(answerable), the same with their document held out and words found nowhere else "
         "(unanswerable), phrased as questions, a third of each translated word for word into "
-        "another language, off-topic probes, the default calibration's labelled questions"
+        "another language, off-topic probes, near-misses from typed spans (sentence visible / "
+        "hidden from the reader), the default calibration's labelled questions"
         + (f", {len(labels)} reviewer labels" if labels else "") + ".",
         "index": service._index_fingerprint(),
         "fit": {
@@ -217,6 +225,59 @@ def calibrate(service: Any, n: int = 60, target_precision: float = 0.9, seed: in
             "expected_refusal_rate": round(float((conf[y == 0] < threshold).mean()), 4),
         },
     }
+
+
+# The question word of each typed answer, per language (what the synthetic near-misses ask).
+ASK_FOR = {
+    "en": {"date": "When", "money": "How much did it cost", "number": "How many", "person": "Who"},
+    "de": {"date": "Wann", "money": "Wie viel kostete", "number": "Wie viele", "person": "Wer"},
+    "fr": {"date": "Quand", "money": "Combien a coûté", "number": "Combien", "person": "Qui"},
+}
+
+
+def near_miss_questions(db: Any, n: int, seed: int = 0) -> list[dict[str, Any]]:
+    """Up to n questions, each made from one sentence holding a typed span: the question word
+    of the span's type, then the sentence's content words without the span's."""
+    from .answering.sentences import split_units
+    from .answering.spans import find_spans
+
+    rng = random.Random(seed + 1)
+    rows = db.conn.execute(
+        "SELECT c.text, d.language FROM chunks c JOIN documents d USING (doc_id) "
+        "WHERE length(c.text) > 300 ORDER BY c.rowid").fetchall()
+    rng.shuffle(rows)
+    out: list[dict[str, Any]] = []
+    for text, language in rows:
+        if len(out) >= n:
+            break
+        language = language if language in ASK_FOR else "en"
+        kind = rng.choice(list(ASK_FOR[language]))
+        for sentence in rng.sample(split_units(text), k=min(4, len(split_units(text)))):
+            spans = [sp for sp in find_spans(sentence, kind) if sp.strength >= 0.9]
+            if not spans or not 60 <= len(sentence) <= 320:
+                continue
+            span = spans[0]
+            words = [w for w in content_terms(sentence[: span.start] + " " + sentence[span.end :])
+                     if w.isalpha()][:7]
+            if len(words) >= 3:
+                out.append({"question": f"{ASK_FOR[language][kind]} {' '.join(words)}?",
+                            "sentence": sentence, "span": span.text})
+                break
+    return out
+
+
+def near_miss_rows(service: Any, questions: list[dict[str, Any]]) -> list[tuple[dict[str, float], int]]:
+    """Each question with its sentence visible (1 when the reader's best candidate is the span)
+    and hidden (0)."""
+    rows = []
+    for q in questions:
+        seen = service._decide(q["question"], None, None)
+        best = seen.reading.best if seen.reading else None
+        found = best is not None and (q["span"] in best.text or best.text in q["span"])
+        rows.append((seen.gate.features, int(found)))
+        hidden = service._decide(q["question"], Filters(hide_sentences=(q["sentence"],)), None)
+        rows.append((hidden.gate.features, 0))
+    return [(f, y) for f, y in rows if f]
 
 
 def fit_logistic(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:

@@ -1,8 +1,13 @@
 """`ragarchive eval`: run a question set through the ask service and measure it.
 
 Question format (JSON Lines): ``id``, ``question``, ``answerable`` (bool), ``doc_id`` (the id of
-the document that answers it, a list of ids, or null), ``answer`` (short reference or null) and an
-optional free ``kind`` for breakdowns; unknown fields are ignored. Every question goes through
+the document that answers it, a list of ids, or null), ``answer`` (short reference or null), an
+optional ``evidence`` (the source sentence that states the answer) and an optional free ``kind``
+for breakdowns; unknown fields are ignored.
+
+Answers are judged as the user sees them: ``answer_has_fact`` looks for the reference only in the
+*shown answer text*, fuzzily for OCR (see ``answer_has_fact``). The older, looser figure that also
+searches the cited passages is kept as ``answer_or_cited_has_fact``. Every question goes through
 the same ``AskService`` as the CLI and the UI, and its audit record carries the run id.
 """
 
@@ -77,7 +82,8 @@ def _one(service: Any, q: dict[str, Any], run_id: str) -> dict[str, Any]:
         "threshold": result.threshold,
         "rank": rank,
         "doc_status": None if not targets else ("indexed" if indexed else "not_in_index"),
-        "correct": _correct(q.get("answer"), result),
+        "answer_has_fact": answer_has_fact(q, result),
+        "answer_or_cited_has_fact": answer_or_cited_has_fact(q.get("answer"), result),
         "citation_precision": (sum(c in targets for c in cited) / len(cited)) if cited and targets else None,
         "timings": {k: round(v, 4) for k, v in result.timings.items()},
         "record_id": result.record_id,
@@ -106,8 +112,9 @@ def normalise(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text).strip()
 
 
-def _correct(reference: str | None, result: Any) -> bool | None:
-    """The reference answer, normalised, found in the answer or its cited passages."""
+def answer_or_cited_has_fact(reference: str | None, result: Any) -> bool | None:
+    """The reference answer, normalised, found in the answer *or its cited passages* (looser
+    than what the user sees: a fact somewhere in a cited passage is not a stated answer)."""
     if not reference:
         return None
     if result.decision != "answer":
@@ -115,6 +122,38 @@ def _correct(reference: str | None, result: Any) -> bool | None:
     ref = normalise(reference)
     haystack = normalise(" ".join([result.text] + [c.text for c in result.citations]))
     return ref in haystack
+
+
+FACT_MIN_RATIO = 85  # rapidfuzz partial ratio, 0-100: tolerates an OCR letter or two in a name
+EVIDENCE_MIN_RATIO = 90
+
+
+def answer_has_fact(q: dict[str, Any], result: Any) -> bool | None:
+    """Whether the *shown answer text* states the reference answer (None without a reference).
+
+    Normalised for case, accents and punctuation, then matched fuzzily: short references (up to
+    four characters, such as "112" or "Metz") must occur as whole words, longer ones reach a
+    partial ratio of ``FACT_MIN_RATIO``. A question may carry ``evidence``, its source sentence:
+    when the shown text quotes that sentence (partial ratio ``EVIDENCE_MIN_RATIO``), the fact
+    counts as shown — for a cross-lingual question whose reference is in another language.
+    """
+    from rapidfuzz import fuzz
+
+    reference = q.get("answer")
+    if not reference:
+        return None
+    if result.decision != "answer":
+        return False
+    shown = normalise(result.text)
+    ref = normalise(reference)
+    if len(ref) <= 4:
+        found = f" {ref} " in f" {shown} "
+    else:
+        found = fuzz.partial_ratio(ref, shown) >= FACT_MIN_RATIO
+    evidence = normalise(q.get("evidence") or "")
+    if not found and evidence:
+        found = fuzz.partial_ratio(evidence, shown) >= EVIDENCE_MIN_RATIO and len(shown) >= 0.5 * len(evidence)
+    return found
 
 
 def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -133,7 +172,9 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "refused_rate": _mean([r["decision"] == "refuse" for r in rows]),
         "refusal_precision": _mean([not r["answerable"] for r in refused]),
         "refusal_recall": _mean([r["decision"] == "refuse" for r in negatives]),
-        "answer_correctness": _mean([r["correct"] for r in rows if r["correct"] is not None]),
+        "answer_has_fact": _mean([r["answer_has_fact"] for r in rows if r["answer_has_fact"] is not None]),
+        "answer_or_cited_has_fact": _mean([r["answer_or_cited_has_fact"] for r in rows
+                                           if r["answer_or_cited_has_fact"] is not None]),
         "citation_precision": _mean([r["citation_precision"] for r in rows
                                      if r["citation_precision"] is not None]),
         "not_in_index": sum(r["doc_status"] == "not_in_index" for r in rows),
@@ -144,7 +185,22 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         from sklearn.metrics import roc_auc_score
 
         out["auroc"] = float(roc_auc_score(labels, [r["confidence"] for r in rows]))
+    out["auroc_fact"] = auroc_fact(rows)
     return out
+
+
+def auroc_fact(rows: list[dict[str, Any]]) -> float | None:
+    """AUROC of the confidence for "answered, and the shown answer has the fact" against
+    everything else (wrong answers, refused answerable questions, near-misses, unanswerable):
+    what a confidence that covers the answer must separate. Rows of answerable questions
+    without a reference answer cannot be judged and are left out."""
+    from sklearn.metrics import roc_auc_score
+
+    judged = [r for r in rows if not r["answerable"] or r["answer_has_fact"] is not None]
+    labels = [bool(r["answerable"] and r["answer_has_fact"]) for r in judged]
+    if len(set(labels)) < 2:
+        return None
+    return float(roc_auc_score(labels, [r["confidence"] for r in judged]))
 
 
 def _latency(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:

@@ -111,7 +111,7 @@ def print_ask_result(result: Any) -> None:
         f"[bold]{head}[/bold]  confidence {result.confidence:.2f} "
         f"(threshold {result.threshold:.2f}), language {result.language}"
     )
-    console.print(result.text, highlight=False)
+    console.print(_marked(result.text, result.answer_span), highlight=False)
     rows = result.citations if result.decision == "answer" else result.passages
     if not rows:
         return
@@ -128,6 +128,15 @@ def print_ask_result(result: Any) -> None:
             c.snippet,
         )
     console.print(table)
+
+
+def _marked(text: str, span: dict | None) -> Text:
+    """The answer with its fact in bold and underlined (the fact it leads with)."""
+    out = Text(text)
+    at = text.find(span["text"]) if span else -1
+    if at >= 0:
+        out.stylize("bold underline", at, at + len(span["text"]))
+    return out
 
 
 def print_audit_summary(summary: dict[str, Any]) -> None:
@@ -176,7 +185,8 @@ def print_audit_list(rows: list[dict[str, Any]]) -> None:
 
 def print_eval_report(report: dict[str, Any]) -> None:
     cols = ("n", "recall@1", "recall@5", "recall@10", "mrr", "answered_rate", "refusal_precision",
-            "refusal_recall", "answer_correctness", "citation_precision", "auroc")
+            "refusal_recall", "answer_has_fact", "answer_or_cited_has_fact", "citation_precision", "auroc",
+            "auroc_fact")
     table = Table(title=f"eval {report['run_id']} (threshold {report['threshold']})")
     table.add_column("group")
     for c in cols:

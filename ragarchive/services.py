@@ -99,7 +99,8 @@ def build_ask_service(settings: Settings) -> "AskService":
     else:
         from .answering.generators import ExtractiveGenerator
 
-        generator = ExtractiveGenerator(embed, max_sentences=settings.answer.max_sentences)
+        generator = ExtractiveGenerator(embed, max_sentences=settings.answer.max_sentences,
+                                        min_reader_score=settings.answer.min_reader_score)
     calibration = load_calibration(settings.archive_dir)
     return AskService(settings, retriever, generator, calibration, embed, open_audit(settings))
 

@@ -200,3 +200,22 @@ def test_cli_prints_a_refusal_readably_with_its_reason(data_dir: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert "Refused (weak_evidence)" in out.stdout
     assert "closest passages" in out.stdout
+
+
+def test_ollama_is_asked_for_the_fact_first_and_a_fact_the_passage_lacks_is_dropped(
+        data_dir: Path, ollama_server) -> None:
+    """Scripted Ollama (not a real model): the prompt asks for the fact first; a fact-first reply
+    whose date is in no cited passage loses that sentence, its supported quote stays."""
+    def fact_first(prompt: str) -> str:
+        if "alternative search queries" in prompt:
+            return "inauguration du chemin de fer"
+        quote = _quote_first_evidence(prompt).removeprefix("The report says: ")
+        return f"On 3 March 1901 [1]. {quote}"
+
+    ollama_server.reply = fact_first
+    result = _ollama_service(data_dir, ollama_server.url).ask("When was the railway between Marbethal and Valmarbe opened?")
+    grounded = next(p for p in ollama_server.prompts if "Question: When was the railway" in p)
+    assert "Lead with the fact" in grounded and "first sentence states the asked fact" in grounded
+    assert result.decision == "answer" and "1901" not in result.text and "[1]" in result.text
+    dropped = [s for s in result.verification.sentences if not s.supported]
+    assert dropped and "1901" in dropped[0].missing_facts

@@ -40,8 +40,8 @@ def test_eval_reports_recall_refusals_and_per_question_rows(demo_data_dir: Path,
     assert report["overall"]["n"] == 4 and report["overall"]["not_in_index"] == 1
     assert "auroc" in report["overall"]
     rows = {q["id"]: q for q in report["questions"]}
-    assert {"id", "kind", "decision", "reason", "confidence", "rank", "correct"} <= set(rows["a1"])
-    assert rows["a1"]["rank"] == 1 and rows["a1"]["decision"] == "answer" and rows["a1"]["correct"] is True
+    assert {"id", "kind", "decision", "reason", "confidence", "rank", "answer_has_fact", "answer_or_cited_has_fact"} <= set(rows["a1"])
+    assert rows["a1"]["rank"] == 1 and rows["a1"]["decision"] == "answer" and rows["a1"]["answer_has_fact"] is True
     assert rows["u1"]["decision"] == "refuse" and rows["u1"]["rank"] is None
     assert rows["m1"]["doc_status"] == "not_in_index" and rows["m1"]["rank"] is None
     assert report["by_kind"]["same"]["recall@5"] == 1.0  # m1 is reported, not counted as a miss

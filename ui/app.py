@@ -249,8 +249,10 @@ def sources_html(result: Any) -> str:
         conf = f"OCR confidence {c.ocr_conf:.2f}" if c.ocr_conf is not None else ""
         meta = " · ".join(x for x in (c.newspaper or c.title, c.date, f"p. {c.page}" if c.page else "",
                                       c.language, conf) if x)
+        span = result.answer_span if result.answer_span and result.answer_span["n"] == c.n else None
+        body = answer_in_passage(c.text, span) if span else highlight(c.snippet, forms)
         items.append(f'<li class="source"><b>[{c.n}]</b> {html.escape(c.title)} — {html.escape(meta)}'
-                     f'<br><span class="snippet">{highlight(c.snippet, forms)}</span></li>')
+                     f'<br><span class="snippet">{body}</span></li>')
     return f'<div id="source-list"><h4>{title}</h4><ol style="list-style:none;padding-left:0">{"".join(items)}</ol></div>'
 
 
@@ -277,6 +279,15 @@ def page_crop(c: Any, width: int = 640) -> Any:
         crop = img.crop((max(0, left - 10), max(0, top - 10), right + 10, bottom + 10)).convert("RGB")
     crop.thumbnail((width, width * 2))
     return crop
+
+
+def answer_in_passage(text: str, span: dict, width: int = 260) -> str:
+    """The passage around the answer's fact, the fact marked where it stands in the source."""
+    a, b = span["start"], span["end"]
+    start, end = max(0, a - width), min(len(text), b + width)
+    before, fact, after = (html.escape(" ".join(x.split())) for x in (text[start:a], text[a:b], text[b:end]))
+    return (("…" if start else "") + f"{before} <mark class=\"answer-span\"><b>{fact}</b></mark> {after}"
+            + ("…" if end < len(text) else ""))
 
 
 def highlight(text: str, forms: list[str]) -> str:

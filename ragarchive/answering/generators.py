@@ -1,7 +1,8 @@
 """Generators turn evidence into a draft answer with ``[n]`` citations.
 
-* ``ExtractiveGenerator`` (default, no LLM): quotes the evidence sentences that best answer the
-  question, framed in the question's language, and declines when no sentence does.
+* ``ExtractiveGenerator`` (default, no LLM): leads with the fact the reader found (reader.py),
+  then quotes the sentence that holds it, framed in the question's language; declines when the
+  reader finds no fact of the asked type near the question's terms.
 * ``OllamaGenerator``: the grounded prompt through the official ``ollama`` client, streamed.
 
 Both return a ``Draft``; verification (grounding.py) decides what is shown.
@@ -18,9 +19,10 @@ from typing import Callable, Iterator, Protocol
 import numpy as np
 
 from ragarchive.errors import BackendError
-from ragarchive.retrieval.evidence import score_sentences
+from ragarchive.retrieval.answer_type import expected_answer
 
 from .prompting import REFUSAL_MARKER, EvidenceItem, Prompt, render_grounded_prompt
+from .reader import Candidate, Reading, read
 
 TokenSink = Callable[[str], None]
 
@@ -34,6 +36,7 @@ class GenerationRequest:
     spellings: dict[str, list[str]] = field(default_factory=dict)  # term -> expansions
     query_vector: np.ndarray | None = None
     sentence_scores: list[dict] | None = None  # computed by retrieval for the gate, reused
+    reading: Reading | None = None  # the reader's candidates (asking.py reads before the gate)
 
 
 @dataclass
@@ -41,7 +44,9 @@ class Draft:
     text: str
     declined: bool
     prompt: Prompt | None = None
-    scores: list[dict] = field(default_factory=list)  # extractive: the scored sentences
+    scores: list[dict] = field(default_factory=list)  # extractive: the scored candidates
+    span: dict | None = None  # extractive: the fact shown (text, n, start, end in passage n)
+    missing_fact: bool = False  # declined because no passage gives a fact of the asked type
 
 
 class Generator(Protocol):
@@ -57,50 +62,72 @@ _INTRO = {"en": "According to", "de": "Laut", "fr": "Selon"}
 
 
 class ExtractiveGenerator:
-    """Quotes the best-supported evidence sentences (retrieval/evidence.py scores them); no
-    model, no invention. Below ``min_score`` the generator declines."""
+    """Leads with the fact the reader found, then quotes the sentence that holds it (and the
+    sentence that restates the question, when the answer's own sentence shares few of its words:
+    at most two) with its citation. No model, no invention.
+
+    Declines (``missing_fact``) when the question asks for a typed answer and no candidate
+    reaches ``min_reader_score``, or when no unit of a *why* / *what happened* question reaches
+    ``min_score``."""
 
     name = "extractive"
     model = None
 
     def __init__(
         self,
-        embed: Callable[[list[str]], np.ndarray] | None,
+        embed: Callable[[list[str]], np.ndarray] | None = None,
         *,
-        max_sentences: int = 3,
+        max_sentences: int = 2,
         min_score: float = 0.3,
+        min_reader_score: float = 0.4,
     ) -> None:
         self._embed = embed
-        self.max_sentences = max_sentences
+        self.max_sentences = min(max_sentences, 2)
         self.min_score = min_score
+        self.min_reader_score = min_reader_score
 
     def generate(self, request: GenerationRequest, on_token: TokenSink | None = None) -> Draft:
-        scores = request.sentence_scores
-        if scores is None:
-            scores = score_sentences(
-                request.question, request.terms, request.spellings,
-                [(e.n, e.title, e.text) for e in request.evidence],
-                request.query_vector, self._embed,
-            )
-        if not scores or scores[0]["score"] < self.min_score:
-            return Draft("", True, scores=scores[:5])
-        best = scores[0]["score"]
-        chosen = [s for s in scores if s["score"] >= max(self.min_score, 0.85 * best)]
-        by_n = {e.n: e for e in request.evidence}
-        text = " ".join(
-            self._quote(request.language, by_n[s["n"]], s["sentence"])
-            for s in chosen[: self.max_sentences]
+        reading = request.reading or read(
+            expected_answer(request.question), request.terms,
+            {t: [(s, 1.0) for s in forms] for t, forms in request.spellings.items()},
+            [(e.n, e.title, e.text) for e in request.evidence],
         )
+        scores = [c.to_json() for c in reading.candidates[:5]]
+        best = reading.best
+        floor = self.min_reader_score if reading.expected.typed else self.min_score
+        if best is None or best.score < floor:
+            return Draft("", True, scores=scores, missing_fact=True)
+        item = next(e for e in request.evidence if e.n == best.n)
+        quote = self._quote(request.language, item, self._sentences(item.text, best, reading))
+        text = f"{best.text.strip()} [{best.n}]. {quote}" if reading.expected.typed else quote
         if on_token:
             on_token(text)
-        return Draft(text, False, scores=scores[:5])
+        span = {"text": best.text, "n": best.n, "start": best.start, "end": best.end}
+        return Draft(text, False, scores=scores, span=span)
+
+    def _sentences(self, text: str, best: Candidate, reading: Reading) -> str:
+        """The answer's unit, preceded or followed by the premise unit when the answer's own
+        unit holds few of the question's terms and the two are neighbours."""
+        a, b = best.unit
+        premise = reading.premise.get(best.n)
+        if (self.max_sentences > 1 and premise and premise != best.unit
+                and best.parts.get("own", 1.0) < 0.5 and _adjacent(text, premise, best.unit)):
+            a, b = min(a, premise[0]), max(b, premise[1])
+        return " ".join(text[a:b].split())
 
     @staticmethod
     def _quote(language: str, item: EvidenceItem, sentence: str) -> str:
         source = item.newspaper or item.title or "the archive"
         where = ", ".join(x for x in (item.date, f"p. {item.page}" if item.page else "") if x)
         intro = _INTRO.get(language, _INTRO["en"])
-        return f'{intro} {source} ({where}): "{sentence.strip()}" [{item.n}]'
+        sentence = sentence.strip().replace('"', "'")  # the quote's own marks stay unambiguous
+        return f'{intro} {source} ({where}): "{sentence}" [{item.n}]'
+
+
+def _adjacent(text: str, x: tuple[int, int], y: tuple[int, int]) -> bool:
+    """Whether only whitespace separates the two units."""
+    first, second = sorted((x, y))
+    return not text[first[1]:second[0]].strip()
 
 
 # -- Ollama ------------------------------------------------------------------------------------

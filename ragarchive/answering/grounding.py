@@ -24,7 +24,7 @@ import numpy as np
 from ragarchive.retrieval.query import content_terms
 
 from .prompting import EvidenceItem
-from .sentences import split_sentences
+from .sentences import split_sentences, split_units
 
 _CITATION = re.compile(r"\[(\d{1,2})\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -150,7 +150,7 @@ def _lexical_support(claim: str, source: str) -> float:
 
 
 def _embedding_support(claim: str, texts: list[str], embed: EmbedFn) -> float:
-    sentences = [s for t in texts for s in split_sentences(t) if len(s) > 15][:60]
+    sentences = [s for t in texts for s in split_units(t) if len(s) > 15][:60]
     if not sentences:
         return 0.0
     vectors = embed([claim] + sentences)

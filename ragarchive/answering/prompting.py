@@ -126,3 +126,13 @@ def refusal_message(reason: str, language: str, detail: str = "") -> str:
     if detail:
         return message.replace("{detail}", detail)
     return message.replace(" ({detail})", "").replace("{detail}", "")
+
+
+def missing_fact_message(language: str, topic: str, answer_type: str) -> str:
+    """A near-miss refusal: "The archive has passages on "pont suspendu", but none of them gives
+    the amount of money asked for." (prompts/refusal.md, ``missing_fact`` and ``what_<type>``)."""
+    messages = refusal_messages()
+    table = messages.get(language) or messages["en"]
+    what = table.get(f"what_{answer_type}") or messages["en"].get(f"what_{answer_type}", answer_type)
+    template = table.get("missing_fact") or messages["en"]["missing_fact"]
+    return template.replace("{topic}", topic).replace("{what}", what)

@@ -44,7 +44,7 @@ def split_sentences(text: str) -> list[str]:
 def _is_abbreviation(text: str, dot: int) -> bool:
     if text[dot] != ".":
         return False
-    word = re.search(r"(\w+)$", text[:dot])
+    word = re.search(r"(\w+)$", text[max(0, dot - 40) : dot])  # a window: the whole prefix is O(n²)
     if not word:
         return False
     w = word.group(1)
@@ -56,3 +56,63 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 def _next_starts_sentence(text: str, pos: int) -> bool:
     nxt = text[pos:].lstrip()[:1]
     return bool(nxt) and (nxt.isupper() or nxt.isdigit() or nxt in "\"«„“'([")
+
+
+MAX_UNIT_CHARS = 320  # longer "sentences" are OCR runs without full stops: cut into windows
+
+
+def unit_bounds(text: str, max_chars: int = MAX_UNIT_CHARS) -> list[tuple[int, int]]:
+    """Reading units of ``text`` as (start, end) offsets into it: its sentences, except that a
+    sentence longer than ``max_chars`` — many OCR pages run for paragraphs without a full stop —
+    is cut into windows of at most that length at line breaks, else after a comma or semicolon,
+    else between words. Used for quoting, scoring and verification alike."""
+    out: list[tuple[int, int]] = []
+    for start, end in _sentence_bounds(text):
+        out.extend(_windows(text, start, end, max_chars))
+    return out
+
+
+def split_units(text: str, max_chars: int = MAX_UNIT_CHARS) -> list[str]:
+    """The reading units of ``text`` as strings, whitespace collapsed."""
+    return [re.sub(r"\s+", " ", text[a:b]).strip() for a, b in unit_bounds(text, max_chars)]
+
+
+def _sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """``split_sentences`` on the original text, as offsets (line breaks count as spaces)."""
+    protected = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+    out, start = [], 0
+    for m in _END.finditer(text):
+        end = m.end()
+        if end >= len(text) or not text[end].isspace():
+            continue
+        if any(a < m.start() < b and end < b for a, b in protected):
+            continue
+        if _is_abbreviation(text, m.start()) or not _next_starts_sentence(text, end):
+            continue
+        out.append(_trim(text, start, end))
+        start = end
+    if text[start:].strip():
+        out.append(_trim(text, start, len(text)))
+    return [(a, b) for a, b in out if b > a]
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _windows(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    if end - start <= max_chars:
+        return [(start, end)]
+    piece = text[start:end]
+    cut = max(piece.rfind("\n", max_chars // 3, max_chars),
+              max(piece.rfind(c, max_chars // 3, max_chars) + 1 for c in ",;:") - 1)
+    if cut <= 0:
+        cut = piece.rfind(" ", max_chars // 3, max_chars)
+    if cut <= 0:
+        cut = max_chars
+    first = _trim(text, start, start + cut + 1)
+    return [first, *_windows(text, *_trim(text, start + cut + 1, end), max_chars)]

@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ragarchive.answering.sentences import split_sentences
+from ragarchive.answering.sentences import split_units
 
 from .query import content_terms
 
@@ -68,7 +68,7 @@ def score_sentences(
     candidates = [
         (n, s)
         for n, title, text in passages
-        for s in (_strip_title(x, title) for x in split_sentences(text))
+        for s in (_strip_title(x, title) for x in split_units(text))
         if len(s) >= 20
     ][:MAX_SENTENCES]
     if not candidates:

@@ -17,7 +17,12 @@ Features (all in [0, 1] or close to it, so one logistic model can weigh them):
   for — rather than the passage merely being on topic;
 * ``foreign_top``: whether the best passage is in another language than the question;
 * ``lexical_top``: whether a word search (the original question's, or the cross-lingual
-  variant's for evidence in another language) ranks the top passage first.
+  variant's for evidence in another language) ranks the top passage first;
+* the reader's own (answering/reader.py): ``reader_score`` (the best answer candidate's score),
+  ``reader_focus`` (the focus words of the question phrase near it), ``reader_margin`` (its lead
+  over the runner-up) and ``reader_untyped`` (1 for *why* and *what happened* questions, which
+  have no typed span): retrieval similarity says "the topic is here", and cannot see a near-miss;
+  only the reading step can say "the answer is here".
 
 The calibration (weights, intercept, threshold) is JSON stored next to the index
 (``<archive>/calibration.json``); without one, the default calibration shipped for the default
@@ -40,7 +45,7 @@ from .retriever import Retrieval
 
 FEATURES = (
     "dense_z", "dense_margin", "coverage", "agreement", "lexical_top", "sentence_support",
-    "foreign_top",
+    "foreign_top", "reader_score", "reader_focus", "reader_margin", "reader_untyped",
 )
 
 # Questions no newspaper archive of 1800-1950 can answer, in the three languages: their best
@@ -157,11 +162,12 @@ def gate(
     calibration: Calibration,
     background: Background,
     threshold: float | None = None,
+    reader_features: dict[str, float] | None = None,
 ) -> GateDecision:
     threshold = calibration.threshold if threshold is None else threshold
     if not retrieval.passages:
         return GateDecision(0.0, threshold, {}, False, "no_evidence")
-    features = retrieval_features(retrieval, background)
+    features = retrieval_features(retrieval, background) | (reader_features or {})
     conf = calibration.confidence(features)
     passed = conf >= threshold
     return GateDecision(conf, threshold, features, passed, None if passed else "weak_evidence")

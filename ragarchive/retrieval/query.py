@@ -1,4 +1,5 @@
-"""The question as the rest of the pipeline sees it: text, language, content terms and filters."""
+"""The question as the rest of the pipeline sees it: text, language, content terms, filters and
+the expected answer (answer_type.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 from ragarchive.ingest.langid import detect_language
+
+from .answer_type import ExpectedAnswer, expected_answer
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"\b\d[\d.,]*\b")
@@ -24,6 +27,9 @@ class Filters:
     language: str | None = None
     # documents held out of the candidates (calibration builds unanswerable questions this way)
     exclude_documents: tuple[str, ...] = ()
+    # sentences hidden from the reader, not from retrieval (calibration's synthetic near-misses:
+    # the topic is found, the sentence with the asked fact is not there to read)
+    hide_sentences: tuple[str, ...] = ()
 
     def active(self) -> bool:
         return any((self.date_from, self.date_to, self.newspaper, self.language, self.exclude_documents))
@@ -45,6 +51,7 @@ class Query:
     terms: list[str]  # content words, lower-case, in question order
     numbers: list[str]
     filters: Filters = field(default_factory=Filters)
+    expected: ExpectedAnswer = field(default_factory=ExpectedAnswer)  # what kind of answer it asks for
 
 
 def analyse_question(text: str, default_language: str, filters: Filters | None = None) -> Query:
@@ -57,6 +64,7 @@ def analyse_question(text: str, default_language: str, filters: Filters | None =
         terms=content_terms(text),
         numbers=_NUMBER.findall(text),
         filters=filters or Filters(),
+        expected=expected_answer(text),
     )
 
 

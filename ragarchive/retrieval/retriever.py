@@ -52,6 +52,17 @@ class Retrieval:
     def list_named(self, name: str) -> RankedList | None:
         return next((lst for lst in self.lists if lst.name == name), None)
 
+    def weighted_spellings(self, cross_lingual: float = 0.5) -> dict[str, list[tuple[str, float]]]:
+        """Question term -> (spelling, trust): OCR and historical spellings are the term itself
+        (1.0); word-for-word translations are often a neighbour of the right word, not the word
+        (``cross_lingual``)."""
+        out: dict[str, list[tuple[str, float]]] = {}
+        for v in self.variants:
+            trust = cross_lingual if v.origin == "cross_lingual" else 1.0
+            for term, pairs in v.mapping.items():
+                out.setdefault(term, []).extend((s, trust) for s, _ in pairs)
+        return out
+
     def spellings(self) -> dict[str, list[str]]:
         """Question term -> the spellings and translations the expansions added for it."""
         out: dict[str, list[str]] = {}

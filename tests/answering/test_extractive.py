@@ -1,4 +1,5 @@
-"""The extractive generator: quotes the sentence that answers, declines when none does."""
+"""The extractive generator: leads with the fact, quotes the sentence that holds it, declines
+when no passage gives a fact of the asked type."""
 
 from __future__ import annotations
 
@@ -25,14 +26,16 @@ def _ask(question: str, spellings: dict | None = None):
 def test_it_quotes_the_answering_sentence_with_its_citation_in_the_question_language() -> None:
     draft = _ask("Who won the sculling race at the regatta?")
     assert not draft.declined
-    assert draft.text.startswith("According to The Wendmouth Gazette (1885-07-11, p. 2):")
-    assert "Appleyard" in draft.text and draft.text.endswith("[2]")
+    assert draft.text.startswith("Mr. T. Appleyard [2]. According to The Wendmouth Gazette (1885-07-11, p. 2):")
+    assert draft.text.endswith("[2]")
+    assert draft.span == {"text": "Mr. T. Appleyard", "n": 2, "start": EVIDENCE[1].text.index("Mr. T."),
+                          "end": EVIDENCE[1].text.index(" of the Wend")}
 
 
 def test_expansions_let_it_quote_evidence_in_another_language() -> None:
     draft = _ask("Wie lang ist die Hängebrücke?", {"hängebrücke": ["pont", "suspendu"], "lang": ["longueur"]})
     assert not draft.declined and "Laut Le Courrier de Valmarbe" in draft.text
-    assert "126 mètres" in draft.text and "[1]" in draft.text
+    assert draft.text.startswith("126 mètres [1].") and "Il mesure 126 mètres de longueur." in draft.text
 
 
 def test_a_when_question_needs_a_date_and_a_who_question_a_new_name() -> None:

@@ -1,0 +1,327 @@
+"""The reader: find the asked fact in the top passages, or say that none of them gives it.
+
+For a question that asks for a typed answer (person, place, date, number, money, …; see
+retrieval/answer_type.py) every span of that type in the top passages is a candidate
+(answering/spans.py). A candidate scores by
+
+* ``context``: how much the text around it is about the question — its own reading unit (a
+  sentence, or a bounded window of an unpunctuated OCR run) and, with less weight, the units before
+  and after it: the sentence that restates the question is very often not the one that answers
+  it. A unit's relevance is the share of the question's terms it holds and its similarity to the
+  question under the multilingual embedder (computed by retrieval for the gate, reused here), so
+  that evidence in another language counts when the expansions miss its words;
+* ``proximity``: how close, in characters, the nearest question term is within its unit;
+* ``focus``: the focus words of the question phrase ("délai", "architect", "Preis") near it,
+  best right before it ("the barque Margaret Ellison", "l'ingénieur M. Marchal");
+* ``strength``: how surely the span is of the asked type (a titled name vs a capitalised word);
+* the passage's rank.
+
+Terms match directly, through the retrieval's OCR, historical and cross-lingual expansions, or
+fuzzily; a word-for-word translation counts half, since it is often only a neighbour of the right
+word. The question's numbers (a year, say) count as terms. A span that the question already gives is not an answer, nor is one in the article's
+title line at the head of a chunk. For *reason* and *description*
+questions there is no span: units score by their context, by what they add beyond the question's
+own words (a unit that only restates the premise loses to its neighbour that adds something),
+and by causal cue words for *why*.
+
+The reading's features (best score, focus, margin to the runner-up) join the gate's retrieval
+features in one calibrated confidence, so that a confident answer means a found fact.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from ragarchive.retrieval.answer_type import ExpectedAnswer
+from ragarchive.retrieval.query import is_stopword
+
+from .sentences import unit_bounds
+from .spans import Span, find_spans
+
+MAX_PASSAGES = 5
+NEIGHBOUR_WEIGHT = (1.0, 0.7, 0.35)  # a term in the unit itself, one unit away, two units away
+_REASON_CUES = re.compile(
+    r"\b(because|owing to|on account of|in consequence|due to|for the purpose|in order to|since|"
+    r"as a result|weil|da\b|denn|wegen|infolge|aus furcht|um zu|damit|parce que|à cause|a cause|"
+    r"en raison|car\b|faute de|par suite|afin de|pour cause|puisque)", re.IGNORECASE)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+@dataclass
+class Candidate:
+    text: str  # the fact as it stands in the passage
+    type: str
+    n: int  # passage number (citation number)
+    start: int  # offsets of the fact in the passage text
+    end: int
+    unit: tuple[int, int]  # the reading unit that holds it
+    score: float
+    parts: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "type": self.type, "n": self.n, "start": self.start,
+                "end": self.end, "score": round(self.score, 3),
+                "parts": {k: round(v, 3) for k, v in self.parts.items()}}
+
+
+@dataclass
+class Reading:
+    expected: ExpectedAnswer
+    candidates: list[Candidate]  # best first, at most one per distinct fact
+    premise: dict[int, tuple[int, int]]  # passage n -> the unit that best restates the question
+    terms_found: list[str]  # question terms present in the top passage (for refusal messages)
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    def features(self) -> dict[str, float]:
+        best = self.best
+        runner = self.candidates[1].score if len(self.candidates) > 1 else 0.0
+        return {
+            "reader_score": best.score if best else 0.0,
+            "reader_focus": best.parts.get("focus", 0.0) if best else 0.0,
+            "reader_margin": (best.score - runner) if best else 0.0,
+            "reader_untyped": 0.0 if self.expected.typed else 1.0,
+        }
+
+    def to_json(self) -> dict:
+        return {"expected": self.expected.to_json(),
+                "candidates": [c.to_json() for c in self.candidates[:5]]}
+
+
+@dataclass
+class _Unit:
+    start: int
+    end: int
+    text: str
+    terms: dict[str, float]  # question terms found in it, with the trust of the match
+    positions: list[int]  # offsets (in the passage) of the found terms
+    words: list[str]
+    similarity: float | None = None  # to the question, under the embedder (0-1 scale), if known
+
+    def share(self, n_terms: int) -> float:
+        return sum(self.terms.values()) / n_terms if n_terms else 0.0
+
+    def relevance(self, n_terms: int) -> float:
+        own = self.share(n_terms)
+        return own if self.similarity is None else max(own, 0.5 * own + 0.5 * self.similarity)
+
+
+def read(
+    expected: ExpectedAnswer,
+    terms: Sequence[str],
+    spellings: dict[str, list[tuple[str, float]]],
+    passages: Sequence[tuple[int, str, str]],
+    similarities: dict[str, float] | None = None,
+) -> Reading:
+    """Candidates for the expected answer in ``passages`` ((n, title, text), best-ranked first);
+    ``spellings``: question term -> (spelling, trust) from the expansions; ``similarities``:
+    question similarity of unit texts (whitespace collapsed), where known."""
+    terms = [*terms, *(x for x in expected.numbers if len(x) >= 3)]
+    forms = {t: _forms(t, spellings) for t in terms}
+    focus = {f: _forms(f, spellings) for f in expected.focus}
+    given = _given(forms, expected)
+    out: list[Candidate] = []
+    premise: dict[int, tuple[int, int]] = {}
+    found_top: list[str] = []
+    for rank, (n, title, text) in enumerate(passages[:MAX_PASSAGES]):
+        matches = _matches(text, forms)
+        units = [_unit(text, a, b, matches) for a, b in unit_bounds(text)]
+        if not units:
+            continue
+        for u in units:
+            u.similarity = _similarity(u.text, similarities or {})
+        best_premise = max(range(len(units)), key=lambda i: (units[i].share(len(terms)), -i))
+        premise[n] = (units[best_premise].start, units[best_premise].end)
+        if rank == 0:
+            found_top = [t for t in terms if any(t in u.terms for u in units)]
+        context = [_context(units, i, len(terms)) for i in range(len(units))]
+        focus_hits = [_has_any(u.words, focus) for u in units]
+        rank_factor = 1.0 / (1.0 + 0.4 * rank)
+        body = len(title) if title and text.startswith(title) else 0
+        if expected.typed:
+            out += _typed(text, units, context, focus_hits, focus, expected, given, len(terms), n,
+                          rank_factor, body)
+        else:
+            out += _untyped(units, context, focus_hits, bool(focus), expected, len(terms), n, rank_factor)
+    return Reading(expected, _distinct(out), premise, found_top)
+
+
+def _typed(text: str, units: list[_Unit], context: list[float], focus_hits: list[bool],
+           focus_forms: dict[str, list[str]], expected: ExpectedAnswer, given: set[str],
+           n_terms: int, n: int, rank_factor: float, body: int) -> list[Candidate]:
+    out = []
+    for span in find_spans(text, expected.type):
+        i = _unit_of(units, span.start)
+        if i is None or span.start < body or _is_given(span, given):
+            continue
+        u = units[i]
+        proximity = max((math.exp(-_distance(span, p) / 90) for p in u.positions), default=0.0)
+        focus = _focus(focus_hits, i) if focus_forms else 0.5
+        if focus_forms and _apposition(text, span, focus_forms):
+            focus, proximity = 1.0, max(proximity, 1.0)
+        own = u.share(n_terms)
+        parts = {"context": context[i], "own": own, "proximity": proximity, "focus": focus,
+                 "strength": span.strength, "rank": rank_factor}
+        score = (0.45 * context[i] + 0.15 * proximity + 0.15 * focus + 0.25 * span.strength) * rank_factor
+        out.append(Candidate(span.text, span.type, n, span.start, span.end, (u.start, u.end), score, parts))
+    return out
+
+
+def _untyped(units: list[_Unit], context: list[float], focus_hits: list[bool], has_focus: bool,
+             expected: ExpectedAnswer, n_terms: int, n: int, rank_factor: float) -> list[Candidate]:
+    out = []
+    for i, u in enumerate(units):
+        if len(u.text) < 20:
+            continue
+        novel = [w for w in u.words if w not in u.terms]
+        adds = min(1.0, len(novel) / 8)
+        own = u.share(n_terms)
+        # a unit that holds nearly all of the question and little else restates its premise
+        restates = own >= 0.6 and adds < 0.5
+        cue = 1.0 if expected.type == "reason" and _REASON_CUES.search(u.text) else 0.0
+        focus = _focus(focus_hits, i) if has_focus else 0.5
+        score = (0.55 * context[i] + 0.2 * adds + 0.1 * focus + 0.15 * cue) * rank_factor
+        if restates:
+            score *= 0.85
+        parts = {"context": context[i], "own": own, "adds": adds, "focus": focus, "cue": cue,
+                 "rank": rank_factor}
+        out.append(Candidate(u.text, expected.type, n, u.start, u.end, (u.start, u.end), score, parts))
+    return out
+
+
+def _matches(text: str, forms: dict[str, list[tuple[str, float]]]) -> dict[str, dict[str, float]]:
+    """Per question term, the words of the passage that match it (with their trust): its forms,
+    else the passage's fuzzy match. Once per passage, not per unit (fuzzy matching is the cost)."""
+    words = {w.lower() for w in re.findall(r"\w+", text)}
+    out: dict[str, dict[str, float]] = {}
+    for term, variants in forms.items():
+        hits = {v: w for v, w in variants if v in words}
+        if not hits and (fuzzy := _fuzzy(term, words)):
+            hits = {fuzzy: 1.0}
+        if hits:
+            out[term] = hits
+    return out
+
+
+def _unit(text: str, start: int, end: int, matches: dict[str, dict[str, float]]) -> _Unit:
+    piece = text[start:end]
+    lowered = {w.lower() for w in re.findall(r"\w+", piece)}
+    found: dict[str, float] = {}
+    positions = []
+    for term, hits in matches.items():
+        here = [(v, w) for v, w in hits.items() if v in lowered]
+        if not here:
+            continue
+        v, trust = max(here, key=lambda vw: vw[1])
+        found[term] = trust
+        m = re.search(rf"(?<!\w){re.escape(v)}(?!\w)", piece, re.IGNORECASE)
+        if m:
+            positions.append(start + m.start())
+    words = [w for w in (x.lower() for x in _WORD.findall(piece)) if len(w) >= 3 and not is_stopword(w)]
+    return _Unit(start, end, re.sub(r"\s+", " ", piece).strip(), found, positions, words)
+
+
+def _context(units: list[_Unit], i: int, n_terms: int) -> float:
+    """Weighted share of the question's terms in the unit and its neighbours, or — when higher —
+    the best neighbour-weighted relevance (terms and embedding similarity) of those units."""
+    weight: dict[str, float] = {}
+    best = 0.0
+    for d, w in enumerate(NEIGHBOUR_WEIGHT):
+        for j in {i - d, i + d}:
+            if 0 <= j < len(units):
+                best = max(best, w * units[j].relevance(n_terms))
+                for t, trust in units[j].terms.items():
+                    weight[t] = max(weight.get(t, 0.0), w * trust)
+    terms = sum(weight.values()) / n_terms if n_terms else 0.0
+    return max(terms, best)
+
+
+def _similarity(text: str, similarities: dict[str, float]) -> float | None:
+    """The unit's question similarity on a 0-1 scale (e5 cosines crowd into 0.75-0.9)."""
+    sim = similarities.get(text)
+    if sim is None:  # retrieval scored the unit without the article title that heads a chunk
+        sim = next((v for k, v in similarities.items() if len(k) > 20 and text.endswith(k)), None)
+    return None if sim is None else min(1.0, max(0.0, (sim - 0.75) / 0.15))
+
+
+def _apposition(text: str, span: Span, focus: dict[str, list[tuple[str, float]]]) -> bool:
+    """A focus word among the three words right before or after the span: "the barque Margaret
+    Ellison", "das Dampfschiff „Stadt Marbethal“", "M. Delorme, le maire", "Mr. Pellow, librarian"."""
+    near = [w.lower() for w in _WORD.findall(text[max(0, span.start - 40) : span.start])][-3:]
+    near += [w.lower() for w in _WORD.findall(text[span.end : span.end + 40])][:3]
+    # exact forms or a shared stem only: this runs for every span, fuzzy matching would not pay
+    return any(w == v or (len(v) >= 5 and w.startswith(v[:5])) for w in near for vs in focus.values() for v, _ in vs)
+
+
+def _focus(hits: list[bool], i: int) -> float:
+    if hits[i]:
+        return 1.0
+    return 0.5 if any(hits[j] for j in (i - 1, i + 1) if 0 <= j < len(hits)) else 0.0
+
+
+def _forms(term: str, spellings: dict[str, list[tuple[str, float]]]) -> list[tuple[str, float]]:
+    """The term itself first, then its spellings, most trusted first."""
+    extra = sorted(spellings.get(term, []), key=lambda sw: -sw[1])
+    return [(term.lower(), 1.0), *((s.lower(), w) for s, w in extra)]
+
+
+def _fuzzy(term: str, words: set[str]) -> str | None:
+    """Inflection and OCR damage: nearly the same letters, or a long shared prefix."""
+    from rapidfuzz import fuzz, process
+
+    if len(term) < 5:
+        return None
+    hit = process.extractOne(term, words, scorer=fuzz.ratio, score_cutoff=82)
+    if hit:
+        return hit[0]
+    stem = term[: max(5, len(term) - 3)]
+    return next((w for w in words if w.startswith(stem)), None)
+
+
+def _has_any(words: list[str], focus: dict[str, list[tuple[str, float]]]) -> bool:
+    lowered = set(words)
+    return any(any(v in lowered for v, _ in vs) or _fuzzy(f, lowered) for f, vs in focus.items())
+
+
+def _given(forms: dict[str, list[tuple[str, float]]], expected: ExpectedAnswer) -> set[str]:
+    """What the question already says: its terms, their spellings and its numbers."""
+    words = {v for vs in forms.values() for v, _ in vs}
+    return words | set(expected.focus) | {re.sub(r"\D", "", x) for x in expected.numbers}
+
+
+def _is_given(span: Span, given: set[str]) -> bool:
+    """A span that the question already gives is no answer ("in 1852" for "what happened in
+    1852", "Marbethal" for "who was mayor of Marbethal")."""
+    words = [w.lower() for w in _WORD.findall(span.text)]
+    digits = re.findall(r"\d+", span.text)
+    content = [w for w in words if len(w) > 3 and not is_stopword(w)]
+    if digits and all(d in given for d in digits) and len(content) <= 1:
+        return True
+    return bool(content) and not digits and all(w in given for w in content)
+
+
+def _unit_of(units: list[_Unit], pos: int) -> int | None:
+    return next((i for i, u in enumerate(units) if u.start <= pos < u.end), None)
+
+
+def _distance(span: Span, pos: int) -> int:
+    if span.start <= pos < span.end:
+        return 0
+    return span.start - pos if pos < span.start else pos - span.end
+
+
+def _distinct(candidates: list[Candidate]) -> list[Candidate]:
+    """Best first; the same fact found twice counts once (its best reading)."""
+    seen: set[str] = set()
+    out = []
+    for c in sorted(candidates, key=lambda c: -c.score):
+        key = " ".join(_WORD.findall(c.text.lower())) or c.text
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
