@@ -112,8 +112,10 @@ class AskService:
         calibration: Calibration,
         embed: Callable[[list[str]], Any] | None = None,
         audit: AuditLog | None = None,
+        reader_floor: float = 0.4,
     ) -> None:
         self.settings = settings
+        self.reader_floor = reader_floor  # a typed answer's candidate below it is a near-miss
         self.retriever = retriever
         self.generator = generator
         self.calibration = calibration
@@ -253,7 +255,7 @@ class AskService:
         the asked type reaches the reader's floor — say so rather than "weak evidence"."""
         best = reading.best
         on_topic = len(reading.terms_found) >= max(1, len(terms) / 2)
-        low = best is None or best.score < self.settings.answer.min_reader_score
+        low = best is None or best.score < self.reader_floor
         return reading.expected.typed and on_topic and low
 
     def _missing_fact(self, base: dict) -> str:

@@ -155,14 +155,14 @@ class AnswerSettings(BaseModel):
     max_sentences: int = Field(
         2, ge=1, le=2, description="Evidence sentences the extractive quotes: the one holding the "
         "fact, plus the one restating the question when the first alone would be unclear.")
-    min_reader_score: float = Field(
-        0.4,
+    min_reader_score: float | None = Field(
+        None,
         ge=0,
         le=1,
         description="Reader score (0-1) a candidate of the asked type needs; below it the "
         "extractive generator declines (`model_declined`: the passages are on topic but none "
-        "gives the asked fact). Chosen on the calibration question sets, never on the "
-        "development questions (docs/asking.md).",
+        "gives the asked fact). Unset = the calibration's `reader_floor`, chosen with it on the "
+        "calibration question sets, never on the development questions (docs/asking.md).",
     )
 
 

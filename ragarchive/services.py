@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import Settings
 from .embedding import Embedder
@@ -81,6 +81,7 @@ def build_ask_service(settings: Settings) -> "AskService":
 
     retriever = build_retriever(settings)
     embed = retriever.embedder.embed_documents
+    calibration = load_calibration(settings.archive_dir)
     ollama = settings.ollama
     if settings.answer.generator == "ollama":
         from .answering.generators import OllamaGenerator
@@ -100,9 +101,17 @@ def build_ask_service(settings: Settings) -> "AskService":
         from .answering.generators import ExtractiveGenerator
 
         generator = ExtractiveGenerator(embed, max_sentences=settings.answer.max_sentences,
-                                        min_reader_score=settings.answer.min_reader_score)
-    calibration = load_calibration(settings.archive_dir)
-    return AskService(settings, retriever, generator, calibration, embed, open_audit(settings))
+                                        min_reader_score=reader_floor(settings, calibration))
+    return AskService(settings, retriever, generator, calibration, embed, open_audit(settings),
+                      reader_floor=reader_floor(settings, calibration))
+
+
+def reader_floor(settings: Settings, calibration: Any) -> float:
+    """``answer.min_reader_score`` when set, else the calibration's ``reader_floor`` (fitted with
+    it), else 0.4 for calibrations written before the reader existed."""
+    if settings.answer.min_reader_score is not None:
+        return settings.answer.min_reader_score
+    return float(calibration.extra.get("reader_floor", 0.4))
 
 
 def open_audit(settings: Settings) -> "AuditLog":

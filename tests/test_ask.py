@@ -81,6 +81,26 @@ def test_nothing_retrievable_is_no_evidence(service) -> None:
     assert result.confidence == 0.0 and result.passages == []
 
 
+@pytest.mark.parametrize("question, fact", [
+    ("Combien a coûté le pont suspendu ?", "142,000 francs"),  # README example: the sum, not the opening day
+    ("When was the railway between Marbethal and Valmarbe opened?", "15 septembre"),
+])
+def test_the_readme_examples_lead_with_their_fact(service, question: str, fact: str) -> None:
+    result = service.ask(question)
+    assert result.decision == "answer", (result.reason, result.text)
+    span = result.answer_span
+    assert fact in span["text"] and result.text.startswith(span["text"])
+    cited = next(c for c in result.citations if c.n == span["n"])
+    assert cited.text[span["start"]:span["end"]] == span["text"]
+    assert result.reading.expected.type in ("money", "date")
+
+
+def test_a_near_miss_is_declined_saying_what_is_missing(service) -> None:
+    result = service.ask("Combien de spectateurs assistaient à l'inauguration du pont suspendu de Valmarbe ?")
+    assert result.decision == "refuse" and result.reason == "model_declined", (result.text, result.confidence)
+    assert "mais aucun ne donne le nombre demandé" in result.text and result.passages
+
+
 def test_json_output_has_the_documented_fields(data_dir: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "ragarchive", "--data-dir", str(data_dir), "--archive", "demo",
@@ -90,12 +110,15 @@ def test_json_output_has_the_documented_fields(data_dir: Path) -> None:
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert set(data) == {"decision", "reason", "text", "language", "confidence", "threshold",
-                         "citations", "passages"}
-    assert data["language"] == "de"
+                         "answer_span", "expected_answer", "citations", "passages"}
+    assert data["language"] == "de" and data["expected_answer"]["type"] == "date"
     fields = {"n", "document_id", "chunk_id", "title", "date", "page", "language", "snippet", "score"}
     assert all(fields <= set(p) for p in data["passages"] + data["citations"])  # + newspaper
     if data["decision"] == "answer":
         assert data["reason"] is None and data["citations"]
+        span = data["answer_span"]
+        cited = next(c for c in data["citations"] if c["n"] == span["n"])
+        assert cited and data["text"].startswith(span["text"])
 
 
 # -- Ollama, through a scripted local server --------------------------------------------------

@@ -43,6 +43,14 @@ from .spans import Span, find_spans
 
 MAX_PASSAGES = 5
 NEIGHBOUR_WEIGHT = (1.0, 0.7, 0.35)  # a term in the unit itself, one unit away, two units away
+PASSAGE_WEIGHT = 0.55  # a term anywhere in the passage
+# Words that say "this sum is a cost", the focus of a money question that names none ("Combien a
+# coûté …", "How much did … cost"): a price stands next to them, other sums rarely do.
+COST_CUES = tuple(
+    "cost costs costing price prices paid pay expense expenses outlay sum charge fee fare rent "
+    "kosten kostete kostet preis preise bezahlt zahlte aufwand summe betrag miete gebühr "
+    "coût coûté coûte prix payé paya dépense dépenses frais somme montant loyer".split()
+)
 _REASON_CUES = re.compile(
     r"\b(because|owing to|on account of|in consequence|due to|for the purpose|in order to|since|"
     r"as a result|weil|da\b|denn|wegen|infolge|aus furcht|um zu|damit|parce que|à cause|a cause|"
@@ -124,6 +132,8 @@ def read(
     terms = [*terms, *(x for x in expected.numbers if len(x) >= 3)]
     forms = {t: _forms(t, spellings) for t in terms}
     focus = {f: _forms(f, spellings) for f in expected.focus}
+    if expected.type == "money" and not focus:
+        focus = {c: [(c, 1.0)] for c in COST_CUES}
     given = _given(forms, expected)
     out: list[Candidate] = []
     premise: dict[int, tuple[int, int]] = {}
@@ -139,7 +149,10 @@ def read(
         premise[n] = (units[best_premise].start, units[best_premise].end)
         if rank == 0:
             found_top = [t for t in terms if any(t in u.terms for u in units)]
-        context = [_context(units, i, len(terms)) for i in range(len(units))]
+        # a short news item is about its topic throughout: "Il a été construit … pour une dépense
+        # de 142,000 francs" two sentences after the bridge is named is still about the bridge
+        whole = PASSAGE_WEIGHT * sum(max((u.terms.get(t, 0.0) for u in units), default=0.0) for t in terms) / max(1, len(terms))
+        context = [max(whole, _context(units, i, len(terms))) for i in range(len(units))]
         focus_hits = [_has_any(u.words, focus) for u in units]
         rank_factor = 1.0 / (1.0 + 0.4 * rank)
         body = len(title) if title and text.startswith(title) else 0
@@ -162,12 +175,15 @@ def _typed(text: str, units: list[_Unit], context: list[float], focus_hits: list
         u = units[i]
         proximity = max((math.exp(-_distance(span, p) / 90) for p in u.positions), default=0.0)
         focus = _focus(focus_hits, i) if focus_forms else 0.5
+        ctx = context[i]
         if focus_forms and _apposition(text, span, focus_forms):
-            focus, proximity = 1.0, max(proximity, 1.0)
+            # the question's head noun stands next to the span or inside it ("230 Schweine",
+            # "Mr. Pellow, the librarian"): the span is what the question's phrase describes
+            focus, proximity, ctx = 1.0, 1.0, max(ctx, 0.8)
         own = u.share(n_terms)
-        parts = {"context": context[i], "own": own, "proximity": proximity, "focus": focus,
+        parts = {"context": ctx, "own": own, "proximity": proximity, "focus": focus,
                  "strength": span.strength, "rank": rank_factor}
-        score = (0.45 * context[i] + 0.15 * proximity + 0.15 * focus + 0.25 * span.strength) * rank_factor
+        score = (0.45 * ctx + 0.15 * proximity + 0.15 * focus + 0.25 * span.strength) * rank_factor
         out.append(Candidate(span.text, span.type, n, span.start, span.end, (u.start, u.end), score, parts))
     return out
 
@@ -250,12 +266,16 @@ def _similarity(text: str, similarities: dict[str, float]) -> float | None:
 
 
 def _apposition(text: str, span: Span, focus: dict[str, list[tuple[str, float]]]) -> bool:
-    """A focus word among the three words right before or after the span: "the barque Margaret
+    """A focus word among the two words right before or after the span: "the barque Margaret
     Ellison", "das Dampfschiff „Stadt Marbethal“", "M. Delorme, le maire", "Mr. Pellow, librarian"."""
-    near = [w.lower() for w in _WORD.findall(text[max(0, span.start - 40) : span.start])][-3:]
-    near += [w.lower() for w in _WORD.findall(text[span.end : span.end + 40])][:3]
+    near = [w.lower() for w in _WORD.findall(text[max(0, span.start - 40) : span.start])][-2:]
+    near += [w.lower() for w in _WORD.findall(text[span.end : span.end + 40])][:2]
+    if span.type == "number":  # the counted noun is the span's unit: "230 Schweine"
+        near += [w.lower() for w in _WORD.findall(span.text)]
     # exact forms or a shared stem only: this runs for every span, fuzzy matching would not pay
-    return any(w == v or (len(v) >= 5 and w.startswith(v[:5])) for w in near for vs in focus.values() for v, _ in vs)
+    # translations are too loose here (trust < 1): a neighbour word would pass for the head
+    return any(w == v or (len(v) >= 5 and w.startswith(v[:5]))
+               for w in near for vs in focus.values() for v, trust in vs if trust >= 1.0)
 
 
 def _focus(hits: list[bool], i: int) -> float:

@@ -277,13 +277,15 @@ def _capitalised(text: str, min_words: int = 1) -> list[Span]:
 
 @lru_cache(maxsize=50_000)
 def _common_german(word: str) -> bool:
-    """A word German writes in capitals because it is a noun ("Zug", "Geschmack"), not a name:
-    common in German, and not so common in English or French (which would make it a name or a
-    loan there too)."""
+    """A word written in capitals for another reason than being a name: a German noun ("Zug",
+    "Geschmack": common in German, less so in French), or a very common French or English word
+    at the start of a verse or a line ("Deux", "Pour", "The")."""
     from wordfreq import zipf_frequency
 
     low = word.lower()
-    return zipf_frequency(low, "de") >= 3.2 and zipf_frequency(low, "de") > zipf_frequency(low, "fr") + 0.5
+    de, fr, en = (zipf_frequency(low, lang) for lang in ("de", "fr", "en"))
+    # German nouns; or words so common in French or English that a capital means a line start
+    return (de >= 3.2 and de > fr + 0.5) or fr >= 5.0 or en >= 5.5
 
 
 def _at_sentence_start(text: str, pos: int) -> bool:

@@ -43,7 +43,9 @@ _heads("person", """
     actor actress singer musician dancer player husband wife widow son daughter father mother
     brother sister heir uncle aunt servant coachman driver sailor seaman fisherman shoemaker
     tailor baker butcher smith innkeeper innkeeper's speaker lecturer orator traveller
-    explorer pilot inspector constable policeman detective spinster bachelor
+    explorer pilot inspector constable policeman detective spinster bachelor postmaster
+    librarian pharmacist chemist druggist aviator airman engine-driver stoker conductor
+    foreman labourer workman contractor surveyor auctioneer
     mann frau herr dame person leute knabe mädchen kind verfasser dichter schriftsteller maler
     künstler bildhauer baumeister architekt ingenieur erfinder komponist pfarrer pastor priester
     bischof erzbischof kardinal papst mönch prediger könig königin prinz prinzessin kaiser
@@ -54,7 +56,8 @@ _heads("person", """
     vorsitzender mitglied kandidat abgeordneter minister kanzler gouverneur konsul gesandter
     gefangener verbrecher dieb mörder opfer zeuge schauspieler sänger musiker gatte gattin witwe
     sohn tochter vater mutter bruder schwester erbe diener kutscher matrose fischer schuster
-    schneider bäcker metzger schmied wirt redner reisender
+    schneider bäcker metzger schmied wirt redner reisender führer lokomotivführer apotheker
+    bibliothekar postmeister flieger heizer arbeiter unternehmer sieger gewinner
     homme femme monsieur madame personne enfant garçon fille auteur écrivain poète peintre
     artiste sculpteur architecte ingénieur inventeur compositeur prêtre curé abbé évêque
     archevêque cardinal pape moine religieuse prédicateur roi reine prince princesse empereur
@@ -66,7 +69,9 @@ _heads("person", """
     gouverneur consul ambassadeur prisonnier criminel voleur assassin meurtrier victime témoin
     acteur actrice chanteur chanteuse musicien danseur mari époux épouse veuve fils père mère
     frère sœur soeur héritier domestique cocher marin pêcheur cordonnier tailleur boulanger
-    boucher forgeron aubergiste orateur voyageur explorateur commissaire gendarme
+    boucher forgeron aubergiste orateur voyageur explorateur commissaire gendarme mécanicien
+    machiniste conducteur chauffeur pharmacien bibliothécaire receveur aviateur ouvrier
+    entrepreneur vainqueur gagnant
 """)
 _heads("organisation", """
     company firm society association committee council board bank regiment party club union
@@ -209,7 +214,7 @@ def expected_answer(question: str) -> ExpectedAnswer:
     low = " ".join(question.lower().replace("’", "'").split())
     word_type, word_pos = _question_word_type(low)
     head, focus, head_pos = _head_phrase(low)
-    head_type = _HEADS.get(head) if head else None
+    head_type = _head_type(head) if head else None
     if head and head_type is None and _WH.match(low[head_pos:]):
         head_type = "name"  # "which isthmus", "quel fleuve": a thing known by its name
     specific = word_type in ("money", "duration", "reason", "name")
@@ -226,6 +231,17 @@ def expected_answer(question: str) -> ExpectedAnswer:
         kind, source = "description", "default"
     numbers = tuple(re.findall(r"\d[\d.,]*", question))
     return ExpectedAnswer(kind, head, tuple(focus), source, numbers)
+
+
+def _head_type(head: str) -> str | None:
+    """The type a head noun asks for; a German compound by its last part ("Geldstrafe" →
+    "strafe" → money, "Segelschiff" → "schiff" → name)."""
+    if head in _HEADS:
+        return _HEADS[head]
+    for i in range(1, len(head) - 3):
+        if head[i:] in _HEADS and len(head[i:]) >= 4:
+            return _HEADS[head[i:]]
+    return None
 
 
 def _question_word_type(low: str) -> tuple[str | None, int]:
