@@ -66,8 +66,9 @@ def pct(x: float | None) -> str:
 
 def render() -> str:
     cer, ingest = load("cleaning_cer.json"), load("ingest_throughput.json")
-    ask, nocross, selfcal = (load(n) for n in (
-        "ask_quality.json", "ask_quality_no_cross_lingual.json", "ask_quality_self_calibrated.json"))
+    ask, nocross, selfcal, before = (load(n) for n in (
+        "ask_quality.json", "ask_quality_no_cross_lingual.json", "ask_quality_self_calibrated.json",
+        "ask_quality_before.json"))
     out = [
         "# How good is it?",
         "",
@@ -78,7 +79,7 @@ def render() -> str:
         "",
     ]
     if ask:
-        out += _ask_section(ask, nocross, selfcal)
+        out += _reader_section(ask, before) + _ask_section(ask, nocross, selfcal)
     out += _scale_section(load("scale.json"), load("scale-10k-rebuild.json")) + _load_section(load("load_ui.json"))
     if cer:
         out += ["## OCR cleaning", "",
@@ -117,18 +118,66 @@ def _ask_section(ask: dict, nocross: dict | None, selfcal: dict | None) -> list[
     out.append("")
     if nocross:
         a, b = ask["groups"]["kind:cross_lingual"], nocross["groups"]["kind:cross_lingual"]
-        out += ["Cross-lingual expansion, on the cross-lingual questions: recall@5 "
+        out += ["Cross-lingual expansion, on the cross-lingual questions (the 233 questions of 2026-11-24, "
+                "before the reader; not rerun since): recall@5 "
                 f"{b['full']['recall@5']:.3f} without → {a['full']['recall@5']:.3f} with; answered "
                 f"{b['answered_rate']:.3f} → {a['answered_rate']:.3f}.", ""]
     if selfcal:
         s = selfcal["refusals"]
         out += ["## Default calibration vs `ragarchive calibrate` (same questions and archives)", "",
-                "| | default | self-calibrated |", "|---|---|---|"]
+                "Measured on 2026-11-24 with the 233 questions of then, before the reader and its "
+                "features; not rerun since (`bench/how_good.py --calibrate-only` reruns it). The "
+                "default calibration of then, on the same questions: answered 0.860, unanswerable "
+                "refused 1.000, near-miss refused 0.417, AUROC 0.987.", "",
+                "| | self-calibrated (2026-11-24) |", "|---|---|"]
         for key, label in (("answerable_answered", "answerable answered"), ("unanswerable_refused", "unanswerable refused"),
                            ("near_miss_refused", "near-miss refused"), ("auroc_answerable_vs_unanswerable", "AUROC")):
-            out.append(f"| {label} | {pct(ref[key])} | {pct(s[key])} |")
+            out.append(f"| {label} | {pct(s[key])} |")
         out.append("")
     return out
+
+
+def _reader_figures(report: dict) -> dict[str, float | None]:
+    facts, ref = report.get("facts", {}), report["refusals"]
+    rate = lambda key: (facts.get("answer_has_fact", {}).get(key) or {}).get("rate")  # noqa: E731
+    reader = report.get("latency_reader_s") or {}
+    return {
+        "answerable whose shown answer has the fact, same-language": rate("kind:same_language"),
+        "the same, cross-lingual": rate("kind:cross_lingual"),
+        "the same, fact in the sentence before or after the premise": rate("position:adjacent"),
+        "answerable answered": ref["answerable_answered"],
+        "near-miss refused": ref["near_miss_refused"],
+        "unanswerable refused": ref["unanswerable_refused"],
+        "AUROC, answered with the fact vs the rest": facts.get("auroc_fact_vs_rest"),
+        "time the reader adds per question, p95 (s)": reader.get("p95"),
+    }
+
+
+def _reader_section(ask: dict, before: dict | None) -> list[str]:
+    """What the user sees: the fact in the shown answer, near-misses declined (issue 14)."""
+    targets = {"answerable whose shown answer has the fact, same-language": "≥ 0.85",
+               "the same, cross-lingual": "≥ 0.80", "answerable answered": "≥ 0.90",
+               "near-miss refused": "≥ 0.70", "unanswerable refused": "≥ 0.97",
+               "AUROC, answered with the fact vs the rest": "≥ 0.95",
+               "time the reader adds per question, p95 (s)": "≤ 0.030"}
+    now, then = _reader_figures(ask), _reader_figures(before) if before else {}
+    n = ask["overall"]["n"]
+    out = ["## The answer as the user sees it (development questions, default calibration, extractive)", "",
+           f"{n} questions. *Has the fact*: the reference answer is in the shown answer text (not merely in a "
+           "cited passage), fuzzily for OCR (`ragarchive/eval_run.py: answer_has_fact`). *Before*: the code "
+           "before the reader (commit 1a07ced), same questions, same archives.", "",
+           "| figure | before | now | target |", "|---|---|---|---|"]
+    for key, value in now.items():
+        out.append(f"| {key} | {pct(then.get(key)) if before else 'n/a'} | {pct(value)} | {targets.get(key, '')} |")
+    by_type = {k[5:]: v for k, v in ask.get("facts", {}).get("answer_has_fact", {}).items() if k.startswith("type:")}
+    if by_type:
+        before_types = (before or {}).get("facts", {}).get("answer_has_fact", {})
+        out += ["", "Shown answer has the fact, by answer type (answerable questions that carry a type):", "",
+                "| type | n | before | now |", "|---|---|---|---|"]
+        for t, v in sorted(by_type.items()):
+            b = (before_types.get(f"type:{t}") or {}).get("rate")
+            out.append(f"| {t} | {v['n']} | {pct(b)} | {pct(v['rate'])} |")
+    return out + [""]
 
 
 def _scale_section(scale: dict | None, rebuild: dict | None) -> list[str]:

@@ -237,7 +237,7 @@ def test_ollama_is_asked_for_the_fact_first_and_a_fact_the_passage_lacks_is_drop
 
     ollama_server.reply = fact_first
     result = _ollama_service(data_dir, ollama_server.url).ask("When was the railway between Marbethal and Valmarbe opened?")
-    grounded = next(p for p in ollama_server.prompts if "Question: When was the railway" in p)
+    grounded = next(p for p in ollama_server.prompts if "Evidence:" in p)
     assert "Lead with the fact" in grounded and "first sentence states the asked fact" in grounded
     assert result.decision == "answer" and "1901" not in result.text and "[1]" in result.text
     dropped = [s for s in result.verification.sentences if not s.supported]

@@ -8,7 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ragarchive.calibration import _threshold_for_precision, label_rows, prior_rows, synthetic_questions
+from ragarchive.calibration import (
+    _threshold_for_precision,
+    label_rows,
+    near_miss_questions,
+    near_miss_rows,
+    prior_rows,
+    synthetic_questions,
+)
 from ragarchive.config import load_settings
 from ragarchive.retrieval.gate import FEATURES, PROBES, load_calibration
 from ragarchive.services import open_db
@@ -26,6 +33,25 @@ def test_synthetic_questions_are_balanced_and_come_from_the_archive(demo_data_di
         own = db.conn.execute("SELECT group_concat(text, ' ') FROM chunks WHERE doc_id = ?", (q["doc_id"],)).fetchone()[0].lower()
         elsewhere = [w for w in q["question"].split() if vocab.get(w, 0) > own.count(w)]
         assert len(elsewhere) <= 1, (q, elsewhere)
+
+
+def test_synthetic_near_misses_hide_the_fact_but_not_the_topic(demo_data_dir: Path) -> None:
+    from ragarchive.retrieval.answer_type import expected_answer
+    from ragarchive.services import build_ask_service
+
+    settings = load_settings(data_dir=demo_data_dir, archive="demo", audit={"enabled": False})
+    service = build_ask_service(settings)
+    qs = near_miss_questions(service.retriever.db, 6, seed=3)
+    assert len(qs) == 6 and near_miss_questions(service.retriever.db, 6, seed=3) == qs  # seeded
+    for q in qs:
+        assert q["span"] in q["sentence"] and q["span"] not in q["question"]
+        assert expected_answer(q["question"]).typed
+    rows = near_miss_rows(service, qs)
+    visible, hidden = rows[0::2], rows[1::2]
+    assert all(y == 0 for _, y in hidden) and any(y == 1 for _, y in visible)
+    # hiding the sentence lowers what the reader finds, not what retrieval finds
+    assert sum(f["reader_score"] for f, _ in hidden) < sum(f["reader_score"] for f, _ in visible)
+    assert all(f["dense_z"] > 0 for f, _ in hidden)
 
 
 def test_threshold_reaches_the_target_precision() -> None:
@@ -61,7 +87,8 @@ def test_calibrate_writes_a_calibration_that_asking_then_uses(demo_data_dir: Pat
     assert set(stored["weights"]) == set(FEATURES) and 0 <= stored["threshold"] <= 1
     prior = prior_rows()  # the default's labelled questions stay in every fit
     prior_answerable = sum(y for _, y in prior)
-    assert stored["fit"]["answerable"] == 12 + prior_answerable
+    # 12 answerable synthetic questions, the prior's, and the near-misses whose span was found
+    assert stored["fit"]["answerable"] >= 12 + prior_answerable
     assert stored["fit"]["unanswerable"] >= len(prior) - prior_answerable + len(PROBES)
     assert stored["index"]["archive"] == "demo"
     calibration = load_calibration(data / "archives" / "demo")

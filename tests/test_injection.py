@@ -185,19 +185,22 @@ def test_the_injection_changes_no_decision(answers: dict, question: str) -> None
 
     The confidence itself moves a little: the injected lines are new text, so the injected
     article's vector and the archive's off-topic background (the best similarities of probe
-    questions) shift as they would for any added paragraph. It is a similarity, not a reading.
+    questions) shift as they would for any added paragraph, and the reader counts the question's
+    terms over a longer passage. Scores, not obeyed instructions.
     """
     clean, injected = answers[("clean", question)], answers[("injected", question)]
     assert (injected.decision, injected.reason) == (clean.decision, clean.reason)
     assert (cited(injected), injected.text) == (cited(clean), clean.text)
     assert injected.threshold == clean.threshold
-    assert abs(injected.confidence - clean.confidence) < 0.02, (clean.confidence, injected.confidence)
+    assert abs(injected.confidence - clean.confidence) < 0.05, (clean.confidence, injected.confidence)
 
 
 def test_the_gate_reads_scores_not_instructions(answers: dict, services: dict[str, Any]) -> None:
     """The gate sees the injected article as a bag of words next to similarity scores: its text
     shuffled into word salad (the same words, no instruction or marker left to read) gives the
-    very same confidence and features."""
+    very same retrieval features and, with the reader's features of the real text, the very same
+    confidence. (The reader does read word order — which span stands near which term — so its
+    own features are checked by the test above: the injection changes no decision.)"""
     result = answers[("injected", RESERVOIR_Q)]
     salad = result.retrieval.passages[:]
     for i, passage in enumerate(salad):
@@ -208,7 +211,9 @@ def test_the_gate_reads_scores_not_instructions(answers: dict, services: dict[st
             salad[i] = dataclasses.replace(passage, text=" ".join(words))
     shuffled = dataclasses.replace(result.retrieval, passages=salad)
     service = services["injected"]
-    again = gate(shuffled, service.calibration, service.retriever.background(), result.threshold)
+    reader = {k: v for k, v in result.gate.features.items() if k.startswith("reader_")}
+    again = gate(shuffled, service.calibration, service.retriever.background(), result.threshold,
+                 reader_features=reader)
     assert (again.confidence, again.features) == (result.confidence, result.gate.features)
 
 

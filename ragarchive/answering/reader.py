@@ -154,7 +154,7 @@ def read(
         whole = PASSAGE_WEIGHT * sum(max((u.terms.get(t, 0.0) for u in units), default=0.0) for t in terms) / max(1, len(terms))
         context = [max(whole, _context(units, i, len(terms))) for i in range(len(units))]
         focus_hits = [_has_any(u.words, focus) for u in units]
-        rank_factor = 1.0 / (1.0 + 0.4 * rank)
+        rank_factor = 1.0 / (1.0 + 0.25 * rank)
         body = len(title) if title and text.startswith(title) else 0
         if expected.typed:
             out += _typed(text, units, context, focus_hits, focus, expected, given, len(terms), n,
@@ -183,7 +183,7 @@ def _typed(text: str, units: list[_Unit], context: list[float], focus_hits: list
         own = u.share(n_terms)
         parts = {"context": ctx, "own": own, "proximity": proximity, "focus": focus,
                  "strength": span.strength, "rank": rank_factor}
-        score = (0.45 * ctx + 0.15 * proximity + 0.15 * focus + 0.25 * span.strength) * rank_factor
+        score = 0.42 * ctx + 0.14 * proximity + 0.14 * focus + 0.22 * span.strength + 0.08 * rank_factor
         out.append(Candidate(span.text, span.type, n, span.start, span.end, (u.start, u.end), score, parts))
     return out
 
@@ -192,8 +192,8 @@ def _untyped(units: list[_Unit], context: list[float], focus_hits: list[bool], h
              expected: ExpectedAnswer, n_terms: int, n: int, rank_factor: float) -> list[Candidate]:
     out = []
     for i, u in enumerate(units):
-        if len(u.text) < 20:
-            continue
+        if len(u.text) < 20 or context[i] < 0.1:
+            continue  # a unit about nothing the question asks is no answer, however long
         novel = [w for w in u.words if w not in u.terms]
         adds = min(1.0, len(novel) / 8)
         own = u.share(n_terms)
@@ -201,7 +201,7 @@ def _untyped(units: list[_Unit], context: list[float], focus_hits: list[bool], h
         restates = own >= 0.6 and adds < 0.5
         cue = 1.0 if expected.type == "reason" and _REASON_CUES.search(u.text) else 0.0
         focus = _focus(focus_hits, i) if has_focus else 0.5
-        score = (0.55 * context[i] + 0.2 * adds + 0.1 * focus + 0.15 * cue) * rank_factor
+        score = 0.5 * context[i] + 0.18 * adds + 0.09 * focus + 0.13 * cue + 0.1 * rank_factor
         if restates:
             score *= 0.85
         parts = {"context": context[i], "own": own, "adds": adds, "focus": focus, "cue": cue,
@@ -262,7 +262,7 @@ def _similarity(text: str, similarities: dict[str, float]) -> float | None:
     sim = similarities.get(text)
     if sim is None:  # retrieval scored the unit without the article title that heads a chunk
         sim = next((v for k, v in similarities.items() if len(k) > 20 and text.endswith(k)), None)
-    return None if sim is None else min(1.0, max(0.0, (sim - 0.75) / 0.15))
+    return None if sim is None else min(1.0, max(0.0, (sim - 0.8) / 0.12))
 
 
 def _apposition(text: str, span: Span, focus: dict[str, list[tuple[str, float]]]) -> bool:

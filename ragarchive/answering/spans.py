@@ -37,7 +37,7 @@ _FEASTS = (
 _ORD = r"\d{1,2}(?:st|nd|rd|th|er|e|ème|\.)?"
 _DATE = re.compile(
     rf"(?:(?:{_WEEKDAYS}),?\s+(?:(?:the|den|le)\s+)?)?"
-    rf"(?:(?:the\s+|den\s+|le\s+)?{_ORD}\s+(?:day\s+of\s+)?(?:{_MONTHS})\.?(?:,?\s+(?:1[5-9]\d\d|20\d\d))?"
+    rf"(?:(?:the\s+|den\s+|le\s+)?{_ORD}\s+(?:day\s+)?(?:of\s+)?(?:{_MONTHS})\.?(?:,?\s+(?:1[5-9]\d\d|20\d\d))?"
     rf"|(?:{_MONTHS})\.?\s+{_ORD}(?:,?\s+(?:1[5-9]\d\d|20\d\d))?"
     rf"|(?:the\s+)?{_ORD}\s+(?:inst|ult|ulto|instant|ultimo|d\.\s*m|dieses|ds|c\.|courant|cour)\b\.?"
     rf"|(?:in\s+|im\s+jahre?\s+|en\s+|anno\s+)?(?:1[5-9]\d\d|20\d\d)\b"

@@ -60,3 +60,19 @@ def test_a_weekday_or_feast_day_answers_a_when_question() -> None:
     # old papers date fairs and rents by the church calendar or the weekday, not only by numbers
     assert score("The fair will be held at Michaelmas as usual.") > score("The fair will be held as usual.") * 1.5
     assert score("The fair will be held on Wednesday as usual.") > score("The fair will be held as usual.") * 1.5
+
+
+def test_an_unpunctuated_ocr_run_is_quoted_in_a_bounded_window_that_verifies() -> None:
+    from ragarchive.answering.grounding import verify
+
+    run = ("the council met on tuesday and the mayor said that the new bridge would cost a great deal\n"
+           "and that the tolls would be raised which the members opposed and the debate lasted long\n") * 3
+    run += ("and the motion for the bridge was carried by twelve votes to four and the council\n"
+            "adjourned until the following week when the accounts of the treasurer would be read\n") + run
+    item = EvidenceItem(1, "The Wendmouth Gazette", "Council", "1872-05-18", "3", "en", run)
+    q = analyse_question("By how many votes was the motion for the bridge carried?", "en")
+    draft = ExtractiveGenerator(None).generate(GenerationRequest(q.text, q.language, [item], q.terms, {}))
+    assert not draft.declined and draft.text.startswith("twelve votes [1].")
+    assert len(draft.text) < 800  # two bounded windows at most, not the whole run
+    check = verify(draft.text, [item], min_support=0.5)
+    assert check.all_supported, [s.to_json() for s in check.sentences]
