@@ -79,7 +79,7 @@ class ExtractiveGenerator:
         *,
         max_sentences: int = 2,
         min_score: float = 0.3,
-        min_reader_score: float = 0.4,
+        min_reader_score: float = 0.0,
     ) -> None:
         self._embed = embed
         self.max_sentences = min(max_sentences, 2)

@@ -76,3 +76,8 @@ def test_an_unpunctuated_ocr_run_is_quoted_in_a_bounded_window_that_verifies() -
     assert len(draft.text) < 800  # two bounded windows at most, not the whole run
     check = verify(draft.text, [item], min_support=0.5)
     assert check.all_supported, [s.to_json() for s in check.sentences]
+
+
+def test_a_typed_question_without_any_candidate_of_its_type_is_declined_as_a_missing_fact() -> None:
+    draft = _ask("What price did the winner of the sculling race receive?")  # no sum in either passage
+    assert draft.declined and draft.missing_fact
