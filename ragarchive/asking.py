@@ -210,8 +210,6 @@ class AskService:
             evidence=evidence,
             terms=retrieval.query.terms,
             spellings=retrieval.spellings(),
-            query_vector=retrieval.query_vector,
-            sentence_scores=retrieval.sentence_scores,
             reading=base["reading"],
         )
         t = time.perf_counter()

@@ -100,7 +100,7 @@ def build_ask_service(settings: Settings) -> "AskService":
     else:
         from .answering.generators import ExtractiveGenerator
 
-        generator = ExtractiveGenerator(embed, max_sentences=settings.answer.max_sentences,
+        generator = ExtractiveGenerator(max_sentences=settings.answer.max_sentences,
                                         min_reader_score=reader_floor(settings, calibration))
     return AskService(settings, retriever, generator, calibration, embed, open_audit(settings),
                       reader_floor=reader_floor(settings, calibration))

@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Protocol
 
-import numpy as np
 
 from ragarchive.errors import BackendError
 from ragarchive.retrieval.answer_type import expected_answer
@@ -34,8 +33,6 @@ class GenerationRequest:
     evidence: list[EvidenceItem]
     terms: list[str]
     spellings: dict[str, list[str]] = field(default_factory=dict)  # term -> expansions
-    query_vector: np.ndarray | None = None
-    sentence_scores: list[dict] | None = None  # computed by retrieval for the gate, reused
     reading: Reading | None = None  # the reader's candidates (asking.py reads before the gate)
 
 
@@ -75,13 +72,11 @@ class ExtractiveGenerator:
 
     def __init__(
         self,
-        embed: Callable[[list[str]], np.ndarray] | None = None,
         *,
         max_sentences: int = 2,
         min_score: float = 0.3,
         min_reader_score: float = 0.0,
     ) -> None:
-        self._embed = embed
         self.max_sentences = min(max_sentences, 2)
         self.min_score = min_score
         self.min_reader_score = min_reader_score

@@ -1,8 +1,8 @@
 """Sentence-level evidence scores: how well each sentence of the top passages answers the question.
 
 Used twice: the gate reads the best score as a feature (does any sentence actually address the
-question, beyond the passage being on topic?), and the extractive generator quotes the best
-sentences. A sentence scores by the share of the question's content terms it contains (directly,
+question, beyond the passage being on topic?), and the reader (answering/reader.py) reuses the
+sentences' similarities to the question. A sentence scores by the share of the question's content terms it contains (directly,
 as an OCR/historical/cross-lingual expansion, or fuzzily) and by its similarity to the question
 under the multilingual embedder; a question asking *when*, *how many* or *who* needs a sentence
 with a date, a number, or a name the question did not already give (else its score is halved).

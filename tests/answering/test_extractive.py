@@ -20,7 +20,7 @@ EVIDENCE = [
 def _ask(question: str, spellings: dict | None = None):
     q = analyse_question(question, "en")
     request = GenerationRequest(q.text, q.language, EVIDENCE, q.terms, spellings or {})
-    return ExtractiveGenerator(None).generate(request)
+    return ExtractiveGenerator().generate(request)
 
 
 def test_it_quotes_the_answering_sentence_with_its_citation_in_the_question_language() -> None:
@@ -71,7 +71,7 @@ def test_an_unpunctuated_ocr_run_is_quoted_in_a_bounded_window_that_verifies() -
             "adjourned until the following week when the accounts of the treasurer would be read\n") + run
     item = EvidenceItem(1, "The Wendmouth Gazette", "Council", "1872-05-18", "3", "en", run)
     q = analyse_question("By how many votes was the motion for the bridge carried?", "en")
-    draft = ExtractiveGenerator(None).generate(GenerationRequest(q.text, q.language, [item], q.terms, {}))
+    draft = ExtractiveGenerator().generate(GenerationRequest(q.text, q.language, [item], q.terms, {}))
     assert not draft.declined and draft.text.startswith("twelve votes [1].")
     assert len(draft.text) < 800  # two bounded windows at most, not the whole run
     check = verify(draft.text, [item], min_support=0.5)
