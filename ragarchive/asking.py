@@ -112,7 +112,7 @@ class AskService:
         calibration: Calibration,
         embed: Callable[[list[str]], Any] | None = None,
         audit: AuditLog | None = None,
-        reader_floor: float = 0.4,
+        reader_floor: float = 0.0,
     ) -> None:
         self.settings = settings
         self.reader_floor = reader_floor  # a typed answer's candidate below it is a near-miss

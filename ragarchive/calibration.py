@@ -252,7 +252,8 @@ def near_miss_questions(db: Any, n: int, seed: int = 0) -> list[dict[str, Any]]:
             break
         language = language if language in ASK_FOR else "en"
         kind = rng.choice(list(ASK_FOR[language]))
-        for sentence in rng.sample(split_units(text), k=min(4, len(split_units(text)))):
+        units = split_units(text)
+        for sentence in rng.sample(units, k=min(4, len(units))):
             spans = [sp for sp in find_spans(sentence, kind) if sp.strength >= 0.9]
             if not spans or not 60 <= len(sentence) <= 320:
                 continue

@@ -82,6 +82,7 @@ def build_ask_service(settings: Settings) -> "AskService":
     retriever = build_retriever(settings)
     embed = retriever.embedder.embed_documents
     calibration = load_calibration(settings.archive_dir)
+    floor = reader_floor(settings, calibration)
     ollama = settings.ollama
     if settings.answer.generator == "ollama":
         from .answering.generators import OllamaGenerator
@@ -101,17 +102,17 @@ def build_ask_service(settings: Settings) -> "AskService":
         from .answering.generators import ExtractiveGenerator
 
         generator = ExtractiveGenerator(max_sentences=settings.answer.max_sentences,
-                                        min_reader_score=reader_floor(settings, calibration))
+                                        min_reader_score=floor)
     return AskService(settings, retriever, generator, calibration, embed, open_audit(settings),
-                      reader_floor=reader_floor(settings, calibration))
+                      reader_floor=floor)
 
 
 def reader_floor(settings: Settings, calibration: Any) -> float:
-    """``answer.min_reader_score`` when set, else the calibration's ``reader_floor`` (fitted with
-    it), else 0.4 for calibrations written before the reader existed."""
+    """``answer.min_reader_score`` when set, else the calibration's ``reader_floor``, else 0 (as
+    the shipped default) for calibrations written before the reader existed."""
     if settings.answer.min_reader_score is not None:
         return settings.answer.min_reader_score
-    return float(calibration.extra.get("reader_floor", 0.4))
+    return float(calibration.extra.get("reader_floor", 0.0))
 
 
 def open_audit(settings: Settings) -> "AuditLog":

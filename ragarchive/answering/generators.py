@@ -16,7 +16,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Protocol
 
-
 from ragarchive.errors import BackendError
 from ragarchive.retrieval.answer_type import expected_answer
 

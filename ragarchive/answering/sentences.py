@@ -22,23 +22,7 @@ _QUOTE = re.compile(r'"[^"\n]{0,600}"')
 
 def split_sentences(text: str) -> list[str]:
     text = re.sub(r"\s+", " ", text).strip()
-    if not text:
-        return []
-    protected = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
-    out, start = [], 0
-    for m in _END.finditer(text):
-        end = m.end()
-        if end >= len(text) or not text[end].isspace():
-            continue
-        if any(a < m.start() < b and end < b for a, b in protected):
-            continue
-        if _is_abbreviation(text, m.start()) or not _next_starts_sentence(text, end):
-            continue
-        out.append(text[start:end].strip())
-        start = end
-    if text[start:].strip():
-        out.append(text[start:].strip())
-    return out
+    return [text[a:b] for a, b in _sentence_bounds(text)]
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -78,7 +62,7 @@ def split_units(text: str, max_chars: int = MAX_UNIT_CHARS) -> list[str]:
 
 
 def _sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """``split_sentences`` on the original text, as offsets (line breaks count as spaces)."""
+    """Sentence offsets in ``text`` (see the module docstring; line breaks count as spaces)."""
     protected = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
     out, start = [], 0
     for m in _END.finditer(text):

@@ -65,11 +65,7 @@ class Retrieval:
 
     def spellings(self) -> dict[str, list[str]]:
         """Question term -> the spellings and translations the expansions added for it."""
-        out: dict[str, list[str]] = {}
-        for v in self.variants:
-            for term, pairs in v.mapping.items():
-                out.setdefault(term, []).extend(s for s, _ in pairs)
-        return out
+        return {t: [s for s, _ in pairs] for t, pairs in self.weighted_spellings().items()}
 
 
 class HybridRetriever:
