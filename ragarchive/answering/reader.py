@@ -30,9 +30,11 @@ features in one calibrated confidence, so that a confident answer means a found 
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Sequence
 
 from ragarchive.retrieval.answer_type import ExpectedAnswer
@@ -158,7 +160,7 @@ def read(
         body = len(title) if title and text.startswith(title) else 0
         if expected.typed:
             out += _typed(text, units, context, focus_hits, focus, expected, given, len(terms), n,
-                          rank_factor, body)
+                          rank_factor, body, best_premise)
         else:
             out += _untyped(units, context, focus_hits, bool(focus), expected, len(terms), n, rank_factor)
     return Reading(expected, _distinct(out), premise, found_top)
@@ -166,7 +168,7 @@ def read(
 
 def _typed(text: str, units: list[_Unit], context: list[float], focus_hits: list[bool],
            focus_forms: dict[str, list[str]], expected: ExpectedAnswer, given: set[str],
-           n_terms: int, n: int, rank_factor: float, body: int) -> list[Candidate]:
+           n_terms: int, n: int, rank_factor: float, body: int, premise_i: int) -> list[Candidate]:
     out = []
     for span in find_spans(text, expected.type):
         i = _unit_of(units, span.start)
@@ -180,12 +182,38 @@ def _typed(text: str, units: list[_Unit], context: list[float], focus_hits: list
             # the question's head noun stands next to the span or inside it ("230 Schweine",
             # "Mr. Pellow, the librarian"): the span is what the question's phrase describes
             focus, proximity, ctx = 1.0, 1.0, max(ctx, 0.8)
+            appos = 1.0
+        else:
+            appos = 0.0
         own = u.share(n_terms)
         parts = {"context": ctx, "own": own, "proximity": proximity, "focus": focus,
-                 "strength": span.strength, "rank": rank_factor}
-        score = 0.42 * ctx + 0.14 * proximity + 0.14 * focus + 0.22 * span.strength + 0.08 * rank_factor
+                 "strength": span.strength, "rank": rank_factor, "apposition": appos,
+                 "similarity": u.similarity or 0.0, "premise": _premise_nearness(i, premise_i),
+                 "weak": float(span.strength < 0.5)}
+        score = typed_score(parts)
         out.append(Candidate(span.text, span.type, n, span.start, span.end, (u.start, u.end), score, parts))
     return out
+
+
+def typed_score(parts: dict[str, float]) -> float:
+    """A typed candidate's score in (0, 1): the logistic model of ``data/reader_weights.json``
+    (fitted by bench/fit_reader.py on the calibration questions, never on the development ones)."""
+    model = _weights()
+    z = model["intercept"] + sum(w * parts.get(k, 0.0) for k, w in model["weights"].items())
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+@lru_cache(maxsize=1)
+def _weights() -> dict:
+    from importlib import resources
+
+    text = resources.files("ragarchive").joinpath("data/reader_weights.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def _premise_nearness(i: int, premise: int) -> float:
+    """1 in the unit that restates the question, 0.5 next to it, 0 further away."""
+    return {0: 1.0, 1: 0.5}.get(abs(i - premise), 0.0)
 
 
 def _untyped(units: list[_Unit], context: list[float], focus_hits: list[bool], has_focus: bool,

@@ -49,6 +49,26 @@ _DATE = re.compile(
     rf")",
     re.IGNORECASE,
 )
+_HOUR_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|ein|eins|zwei|drei|vier|"
+    r"fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|une|deux|trois|quatre|cinq|six|sept|huit|"
+    r"neuf|dix|onze|douze|midi|minuit"
+)
+_DAYPART = (
+    r"morning|afternoon|evening|night|a\.\s?m\.|p\.\s?m\.|morgens|vormittags|nachmittags|"
+    r"abends|nachts|früh|du\s+matin|du\s+soir|de\s+l'après-midi|de\s+relevée"
+)
+# times of day: "um elf Uhr", "à trois heures du soir", "at 4 o'clock", "half-past seven p.m.",
+# "9 h. 30", "um 1/2 10 Uhr"
+_TIME = re.compile(
+    rf"(?<!\w)(?:(?:at|um|gegen|à|vers|a)\s+)?"
+    rf"(?:(?:half[- ]past|a\s+quarter\s+(?:past|to)|halb|dreiviertel|viertel(?:\s+nach|\s+vor)?|1/2|3/4|1/4)\s+)?"
+    rf"(?:\d{{1,2}}(?:[.:]\d\d)?|{_HOUR_WORDS})\s*"
+    rf"(?:o'clock|o’clock|uhr|heures?|h\.?(?:\s*\d\d)?(?!\w))(?:\s+(?:et\s+demie|et\s+quart|\d\d(?!\d)))?"
+    rf"(?:\s+(?:in\s+the\s+)?(?:{_DAYPART}))?"
+    rf"|(?<!\w)(?:half[- ]past\s+)?(?:\d{{1,2}}(?:[.:]\d\d)?|{_HOUR_WORDS})\s+(?:a\.\s?m\.|p\.\s?m\.)",
+    re.IGNORECASE,
+)
 _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
@@ -170,7 +190,7 @@ def _matches(pattern: re.Pattern, text: str, kind: str, strength: float) -> list
 
 
 def _dates(text: str) -> list[Span]:
-    out = []
+    out = _matches(_TIME, text, "date", 0.9)
     for s in _matches(_DATE, text, "date", 1.0):
         low = s.text.lower()
         if re.fullmatch(r"(?:in |en |im jahre? |anno )?\d{4}", low):

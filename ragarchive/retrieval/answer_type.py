@@ -94,9 +94,12 @@ _heads("place", """
     canton commune endroit bâtiment terrain
 """)
 _heads("date", """
-    date year day month time week hour season century anniversary
-    datum jahr tag monat zeit woche stunde jahrhundert
-    date année an jour mois époque semaine heure siècle
+    date year day month time week hour season century anniversary evening morning night
+    afternoon noon midnight o'clock
+    datum jahr tag monat zeit uhrzeit woche stunde jahrhundert abend morgen nacht mittag
+    nachmittag vormittag jahrestag
+    date année an jour mois époque semaine heure siècle soir matin nuit après-midi midi soirée
+    matinée
 """)
 _heads("duration", """
     period duration term length delay respite interval frist dauer zeitraum délai durée période
@@ -142,7 +145,8 @@ _QUESTION_WORDS: list[tuple[str, str]] = [
     (r"wie lange|wieviele? (?:jahre|monate|wochen|tage|stunden)|wie viele (?:jahre|monate|wochen|tage|stunden)", "duration"),
     (r"combien de (?:temps|jours|mois|ans|années|semaines|heures)|pendant combien|depuis combien", "duration"),
     (r"when|what year|which year|what date|what day|on which day|at what time|since when", "date"),
-    (r"wann|seit wann|in welchem jahre?|an welchem tage?|um welche zeit|bis wann", "date"),
+    (r"wann|seit wann|in welchem jahre?|an welchem tage?|um welche (?:zeit|uhrzeit|stunde)|"
+     r"um wie ?viel uhr|bis wann", "date"),
     (r"quand|en quelle année|quelle année|quel jour|à quelle date|quelle date|depuis quand|à quelle heure", "date"),
     (r"how many|how much|how (?:high|tall|heavy|far|wide|deep|old|large|big|long ago)", "number"),
     (r"wie ?viele?|wieviel|wie (?:hoch|schwer|weit|breit|tief|alt|gro(?:ß|ss)|stark|lang\b)", "number"),
@@ -163,7 +167,8 @@ _QUESTION_WORDS: list[tuple[str, str]] = [
 # "which town", "what was the price", "quel est le prix", "welches war der Preis" — but not
 # "what did the committee decide", whose noun is the subject, not the asked thing.
 _WH = re.compile(
-    r"\b(?:which|what|welche[rsnm]?|quel(?:le)?s?|lequel|laquelle|lesquel(?:le)?s)\s+"
+    r"\b(?:which|what|welche[rsnm]?|quel(?:le)?s?|lequel|laquelle|lesquel(?:le)?s|"
+    r"was\s+für(?:\s+eine?[nmrs]?)?)\s+"
     r"(?:(?:was|were|is|war|waren|ist|est|était|fut|étaient)\s+(?:the|der|die|das|le|la|les|l')\s*)?"
     r"(?!(?:did|does|do|had|has|have|hat|hatte|hatten|a|ont|avait|avaient|will|would|could)\b)"
     r"((?:[\w'’-]+\s+){0,3}[\w'’-]+)",
@@ -265,7 +270,8 @@ def _head_phrase(low: str) -> tuple[str | None, list[str], int]:
                       r"(?:the |der |die |das |le |la |l')?([\w'’-]+(?:\s+[\w'’-]+)?)", low))
     if not m:
         return None, [], len(low)
-    words = [w for w in _WORD.findall(m.group(1)) if w not in _SKIP]
+    # "which French colonel's camp": the possessor names the person asked for
+    words = [re.sub(r"['’]s$", "", w) for w in _WORD.findall(m.group(1)) if w not in _SKIP]
     # the noun right after the question word ("quel terrain"), or after an adjective ("which
     # Scottish town"); not a later noun of the clause ("… le capitaine")
     head = next((w for w in words[:2] if w in _HEADS), None)

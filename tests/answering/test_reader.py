@@ -22,6 +22,8 @@ BRIDGE = ("Le pont suspendu de Valmarbe a été livré à la circulation le dima
     ("person", "Herr Dr. K. Müller met Alderman Thomas Gedge and Messrs. Corder and Blythe, puis M. le maire.",
      ["Herr Dr. K. Müller", "Alderman Thomas Gedge", "Messrs. Corder and Blythe", "M. le maire"]),
     ("duration", "He was sentenced to six months' imprisonment; la session dura trois semaines.", ["six months' imprisonment", "trois semaines"]),
+    ("date", "Er kam um elf Uhr abends; le train part à trois heures du soir; at half-past seven p.m.",
+     ["um elf Uhr abends", "à trois heures du soir", "half-past seven p.m."]),
 ])
 def test_spans_read_period_conventions(kind: str, text: str, expected: list[str]) -> None:
     found = [s.text for s in find_spans(text, kind) if s.strength >= 0.7]
@@ -63,3 +65,13 @@ def test_unpunctuated_ocr_is_read_in_bounded_windows() -> None:
     bounds = unit_bounds(run)
     assert len(bounds) >= 3 and all(b - a <= 320 for a, b in bounds)
     assert "".join(run[a:b] for a, b in bounds).replace("\n", "") in run.replace("\n", "")
+
+
+def test_the_candidate_score_is_the_fitted_model_and_a_probability() -> None:
+    from ragarchive.answering.reader import _weights, typed_score
+
+    model = _weights()
+    assert model["fit"]["questions_with_reference"] > 0  # fitted by bench/fit_reader.py
+    strong = typed_score({"context": 1.0, "proximity": 1.0, "focus": 1.0, "strength": 1.0, "rank": 1.0})
+    weak = typed_score({"context": 0.1, "proximity": 0.0, "focus": 0.0, "strength": 0.35, "rank": 0.5})
+    assert 0.0 < weak < strong < 1.0

@@ -26,7 +26,11 @@ from ragarchive.retrieval.query import analyse_question
     ("Dans quelle ville le congrès s'est-il tenu ?", "place", ("ville",)),
     ("Which company built the new gasworks?", "organisation", ("company",)),
     ("What did the committee decide about the bridge?", "description", ()),
-    ("When did the man who was mayor of the town die?", "date", None),  # the relative clause's head does not win
+    ("When did the man who was mayor of the town die?", "date", None),
+    ("On which evening did the ambassador attend the soirée?", "date", ("evening",)),  # not "ambassador"
+    ("Um wie viel Uhr fuhr der Zug ab?", "date", None),
+    ("Which French colonel's camp was attacked at dawn?", "person", ("french", "colonel")),
+    ("Als was für ein Tier bezeichnet er die Obristin?", "name", ("tier",)),  # the relative clause's head does not win
 ])
 def test_type_comes_from_question_word_and_head_noun(question: str, kind: str, focus) -> None:
     expected = expected_answer(question)
