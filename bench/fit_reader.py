@@ -3,9 +3,11 @@ questions: demo + METS/ALTO (bench/reader_replay.py's ``fit`` set), never the de
 
 Every typed candidate of every answerable typed question is a row: its score parts
 (answering/reader.py: context, proximity, focus, strength, rank, apposition, similarity, premise
-nearness, weak span) and whether it is the reference answer. A logistic regression (L2, classes
-balanced) learns how much each part says; ``--cv`` first reports, archive by archive, how often
-a model fitted on the *other* archive puts the reference first (does the fit carry?).
+nearness, weak span) and whether it is the reference answer. A logistic regression (L2, not
+balanced: the score is the probability that a candidate is the answer) learns how much each part says; ``--cv`` first reports, archive by archive, how often
+a model fitted on the *other* archive puts the reference first (does the fit carry?). Then
+``fact_floor``, the score under which the answer quotes its best sentence instead of stating a
+fact, is the grid value at which most calibration questions show their fact.
 
     .venv/bin/python bench/reader_replay.py --collect fit     # once: cache the retrievals
     .venv/bin/python bench/fit_reader.py [--cv]
@@ -50,7 +52,7 @@ def fit(data: list[tuple[str, int, list[float], int]]) -> tuple[dict[str, float]
 
     X = np.array([x for _, _, x, _ in data])
     y = np.array([t for _, _, _, t in data])
-    model = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced").fit(X, y)
+    model = LogisticRegression(C=1.0, max_iter=2000).fit(X, y)
     return dict(zip(FEATURES, map(float, model.coef_[0]))), float(model.intercept_[0])
 
 
@@ -61,6 +63,22 @@ def top1(data, weights: dict[str, float], intercept: float) -> tuple[int, int]:
         by_q[qi].append((intercept + sum(w * v for w, v in zip(weights.values(), x)), t))
     reachable = [c for c in by_q.values() if any(t for _, t in c)]
     return sum(max(c)[1] for c in reachable), len(reachable)
+
+
+def fact_floor(rows: list[dict]) -> tuple[float, float]:
+    """The reader score below which a typed answer quotes rather than states its fact: the grid
+    value at which the most answerable calibration questions show their fact (ties: the lower)."""
+    from reader_replay import shown_has_fact
+
+    from ragarchive.answering.reader import _weights
+
+    _weights.cache_clear()
+    best = (0.0, -1.0)
+    for floor in np.round(np.arange(0.0, 0.61, 0.05), 2):
+        rate = shown_has_fact(rows, float(floor))
+        if rate > best[1]:
+            best = (float(floor), rate)
+    return best[0], round(best[1], 3)
 
 
 def main() -> None:
@@ -79,13 +97,16 @@ def main() -> None:
                   f"current weights {top1(test, current['weights'], current['intercept'])}")
     weights, intercept = fit(data)
     hit, reachable = top1(data, weights, intercept)
+    model = {"weights": {k: round(v, 4) for k, v in weights.items()}, "intercept": round(intercept, 4)}
+    OUT.write_text(json.dumps(model) + "\n")  # the fact floor is chosen with these weights
+    floor, shown = fact_floor(load_rows("fit"))
     OUT.write_text(json.dumps({
-        "weights": {k: round(v, 4) for k, v in weights.items()},
-        "intercept": round(intercept, 4),
+        **model,
+        "fact_floor": floor,
         "notes": "The reader's typed-candidate score: logistic regression over the score parts "
                  "(answering/reader.py), fitted by bench/fit_reader.py on the calibration "
                  "questions (demo + METS/ALTO), never on the development questions.",
-        "fit": {"candidates": len(data), "references": int(sum(t for *_, t in data)),
+        "fit": {"shown_has_fact_at_floor": shown, "candidates": len(data), "references": int(sum(t for *_, t in data)),
                 "questions_with_reference_first": hit, "questions_with_reference": reachable},
     }, indent=2) + "\n")
     print(OUT.read_text())

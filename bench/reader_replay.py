@@ -91,28 +91,44 @@ def collect(name: str) -> None:
     (CACHE / f"{name}.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in out))
 
 
-def replay(name: str, show: int) -> dict:
-    from ragarchive.answering.generators import ExtractiveGenerator, GenerationRequest
+def shown_has_fact(rows: list[dict], fact_floor: float) -> float:
+    """Share of the answerable rows whose replayed answer shows the fact, at this fact floor."""
+    from ragarchive.answering.generators import ExtractiveGenerator
+
+    generator = ExtractiveGenerator(min_fact_score=fact_floor)
+    judged = [_replay_one(row, generator)[0] for row in rows if row["q"]["answerable"] and row["q"].get("answer")]
+    return sum(judged) / len(judged) if judged else 0.0
+
+
+def _replay_one(row: dict, generator) -> tuple[bool, object, object]:
+    """(shown has the fact, draft, reading) for a cached row."""
+    from ragarchive.answering.generators import GenerationRequest
     from ragarchive.answering.prompting import EvidenceItem
     from ragarchive.eval_run import answer_has_fact
 
+    q = row["q"]
+    reading = reading_of(row)
+    evidence = [EvidenceItem(n, "", title, "", "", "", text) for n, title, text in row["passages"]]
+    draft = generator.generate(GenerationRequest(q["question"], row["language"], evidence, row["terms"], reading=reading))
+    result = SimpleNamespace(decision="refuse" if draft.declined else "answer", text=draft.text)
+    return bool(q.get("answer") and answer_has_fact(q, result)), draft, reading
+
+
+def replay(name: str, show: int) -> dict:
+    from ragarchive.answering.generators import ExtractiveGenerator
+    from ragarchive.answering.reader import fact_floor
+
     rows = load_rows(name)
-    generator = ExtractiveGenerator()
+    generator = ExtractiveGenerator(min_fact_score=fact_floor())
     groups: dict[str, list[bool]] = defaultdict(list)
     scored: list[tuple[int, float]] = []
     misses = []
     for row in rows:
         q = row["q"]
-        reading = reading_of(row)
+        ok, draft, reading = _replay_one(row, generator)
         expected = reading.expected
-        passages = [tuple(p) for p in row["passages"]]
-        evidence = [EvidenceItem(n, "", title, "", "", "", text) for n, title, text in passages]
-        request = GenerationRequest(q["question"], row["language"], evidence, row["terms"], reading=reading)
-        draft = generator.generate(request)
-        result = SimpleNamespace(decision="refuse" if draft.declined else "answer", text=draft.text)
         best = reading.best.score if reading.best else 0.0
         if q["answerable"] and q.get("answer"):
-            ok = bool(answer_has_fact(q, result))
             for key in ("overall", f"kind:{q['kind']}", f"type:{expected.type}",
                         f"typed:{expected.typed}", f"position:{q.get('position') or '-'}"):
                 groups[key].append(ok)

@@ -164,6 +164,15 @@ class AnswerSettings(BaseModel):
         "gives the asked fact). Unset = the calibration's `reader_floor`, chosen with it on the "
         "calibration question sets, never on the development questions (docs/asking.md).",
     )
+    min_fact_score: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Reader score (0-1) above which the extractive answer states the fact first; "
+        "below it, it quotes the passage sentence that best answers the question without naming "
+        "a fact it is unsure of. Unset = `fact_floor` of ragarchive/data/reader_weights.json "
+        "(fitted by bench/fit_reader.py on the calibration questions).",
+    )
 
 
 class OllamaSettings(BaseModel):

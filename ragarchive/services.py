@@ -101,8 +101,12 @@ def build_ask_service(settings: Settings) -> "AskService":
     else:
         from .answering.generators import ExtractiveGenerator
 
+        from .answering.reader import fact_floor
+
+        fact = settings.answer.min_fact_score
         generator = ExtractiveGenerator(max_sentences=settings.answer.max_sentences,
-                                        min_reader_score=floor)
+                                        min_reader_score=floor,
+                                        min_fact_score=fact_floor() if fact is None else fact)
     return AskService(settings, retriever, generator, calibration, embed, open_audit(settings),
                       reader_floor=floor)
 

@@ -62,6 +62,10 @@ class ExtractiveGenerator:
     sentence that restates the question, when the answer's own sentence shares few of its words:
     at most two) with its citation. No model, no invention.
 
+    A typed question's best candidate below ``min_fact_score`` is too unsure to be stated as
+    the fact: the answer then quotes the unit that best answers the question (as for a *why*
+    question) and names no fact — a user reads the sentence rather than a wrong name.
+
     Declines (``missing_fact``) when the question asks for a typed answer and no candidate
     reaches ``min_reader_score``, or when no unit of a *why* / *what happened* question reaches
     ``min_score``."""
@@ -75,10 +79,12 @@ class ExtractiveGenerator:
         max_sentences: int = 2,
         min_score: float = 0.3,
         min_reader_score: float = 0.0,
+        min_fact_score: float = 0.0,
     ) -> None:
         self.max_sentences = min(max_sentences, 2)
         self.min_score = min_score
         self.min_reader_score = min_reader_score
+        self.min_fact_score = min_fact_score
 
     def generate(self, request: GenerationRequest, on_token: TokenSink | None = None) -> Draft:
         reading = request.reading or read(
@@ -91,11 +97,18 @@ class ExtractiveGenerator:
         floor = self.min_reader_score if reading.expected.typed else self.min_score
         if best is None or best.score < floor:
             return Draft("", True, scores=scores, missing_fact=True)
+        states = reading.expected.typed and best.score >= self.min_fact_score
+        if reading.expected.typed and not states:
+            quoted = reading.units[0] if reading.units else None
+            if quoted is None or quoted.score < self.min_score:
+                return Draft("", True, scores=scores, missing_fact=True)
+            best = quoted
         item = next(e for e in request.evidence if e.n == best.n)
         quote = self._quote(request.language, item, self._sentences(item.text, best, reading))
-        text = f"{best.text.strip()} [{best.n}]. {quote}" if reading.expected.typed else quote
+        text = f"{best.text.strip()} [{best.n}]. {quote}" if states else quote
         if on_token:
             on_token(text)
+        # the fact, or the quoted unit when no fact is stated (marked in the source passage)
         span = {"text": best.text, "n": best.n, "start": best.start, "end": best.end}
         return Draft(text, False, scores=scores, span=span)
 

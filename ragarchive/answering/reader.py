@@ -83,6 +83,9 @@ class Reading:
     candidates: list[Candidate]  # best first, at most one per distinct fact
     premise: dict[int, tuple[int, int]]  # passage n -> the unit that best restates the question
     terms_found: list[str]  # question terms present in the top passage (for refusal messages)
+    # the best units as an untyped reading scores them: what to quote for a typed question whose
+    # best candidate is too unsure to be stated as the fact
+    units: list[Candidate] = field(default_factory=list)
 
     @property
     def best(self) -> Candidate | None:
@@ -136,8 +139,9 @@ def read(
     focus = {f: _forms(f, spellings) for f in expected.focus}
     if expected.type == "money" and not focus:
         focus = {c: [(c, 1.0)] for c in COST_CUES}
-    given = _given(forms, expected)
+    given = _given(forms, expected) | {v for vs in focus.values() for v, _ in vs}
     out: list[Candidate] = []
+    quotable: list[Candidate] = []
     premise: dict[int, tuple[int, int]] = {}
     found_top: list[str] = []
     for rank, (n, title, text) in enumerate(passages[:MAX_PASSAGES]):
@@ -161,9 +165,11 @@ def read(
         if expected.typed:
             out += _typed(text, units, context, focus_hits, focus, expected, given, len(terms), n,
                           rank_factor, body, best_premise)
-        else:
-            out += _untyped(units, context, focus_hits, bool(focus), expected, len(terms), n, rank_factor)
-    return Reading(expected, _distinct(out), premise, found_top)
+        quotable += _untyped(units, context, focus_hits, bool(focus), expected, len(terms), n, rank_factor)
+    quotable = _distinct(quotable)
+    if not expected.typed:
+        return Reading(expected, quotable, premise, found_top, quotable)
+    return Reading(expected, _distinct(out), premise, found_top, quotable)
 
 
 def _typed(text: str, units: list[_Unit], context: list[float], focus_hits: list[bool],
@@ -209,6 +215,11 @@ def _weights() -> dict:
 
     text = resources.files("ragarchive").joinpath("data/reader_weights.json").read_text("utf-8")
     return json.loads(text)
+
+
+def fact_floor() -> float:
+    """The reader score under which a typed answer quotes instead of stating its fact."""
+    return float(_weights().get("fact_floor", 0.0))
 
 
 def _premise_nearness(i: int, premise: int) -> float:
@@ -337,20 +348,35 @@ def _has_any(words: list[str], focus: dict[str, list[tuple[str, float]]]) -> boo
 
 
 def _given(forms: dict[str, list[tuple[str, float]]], expected: ExpectedAnswer) -> set[str]:
-    """What the question already says: its terms, their spellings and its numbers."""
+    """What the question already says: its terms, their spellings and its numbers (and, added by
+    the caller, its focus words with their translations: "M. le maire" for "which mayor")."""
     words = {v for vs in forms.values() for v, _ in vs}
     return words | set(expected.focus) | {re.sub(r"\D", "", x) for x in expected.numbers}
 
 
 def _is_given(span: Span, given: set[str]) -> bool:
     """A span that the question already gives is no answer ("in 1852" for "what happened in
-    1852", "Marbethal" for "who was mayor of Marbethal")."""
-    words = [w.lower() for w in _WORD.findall(span.text)]
+    1852", "Marbethal" for "who was mayor of Marbethal", "Mr R. Oiayton Swan's" for "where Mr
+    R. Clayton Swan lived"): its digits are the question's, or each of its content words is a
+    question word, exactly or nearly (OCR damage, a possessive), titles aside."""
+    words = [re.sub(r"['’]s$", "", w.lower()) for w in re.findall(r"[^\W\d_][\w'’]*", span.text)]
     digits = re.findall(r"\d+", span.text)
-    content = [w for w in words if len(w) > 3 and not is_stopword(w)]
+    content = [w for w in words if len(w) > 3 and not is_stopword(w) and not _is_title(w)]
     if digits and all(d in given for d in digits) and len(content) <= 1:
         return True
-    return bool(content) and not digits and all(w in given for w in content)
+    return bool(content) and not digits and all(w in given or _near_given(w, given) for w in content)
+
+
+def _near_given(word: str, given: set[str]) -> bool:
+    from rapidfuzz import fuzz, process
+
+    return len(word) >= 5 and process.extractOne(word, given, scorer=fuzz.ratio, score_cutoff=80) is not None
+
+
+def _is_title(word: str) -> bool:
+    from .spans import is_title
+
+    return is_title(word)
 
 
 def _unit_of(units: list[_Unit], pos: int) -> int | None:

@@ -81,7 +81,7 @@ _NUMBER_WORDS = (
 )
 _NUM = (
     rf"(?:\d[\d.,' ]*\d|\d)(?:\s+\d/\d|\s*[½¼¾⅓])?(?:\s*/\s*\d+)?"
-    rf"|(?:(?:{_NUMBER_WORDS})(?:[\s-]+(?:and\s+|und\s+|et\s+)?(?:{_NUMBER_WORDS}))*)"
+    rf"|(?:(?:{_NUMBER_WORDS})(?:[\s-]+(?:and\s+|und\s+|et\s+)?(?:{_NUMBER_WORDS}))*)(?!\w)"
 )
 _CURRENCY_AFTER = (
     r"pounds?|l\.|£|guineas?|shillings?|s\.|pence|d\.|dollars?|cents?|francs?|fr\.|frs\.?|fcs\.?|"
@@ -141,6 +141,7 @@ _PERSON = re.compile(
     rf"|\b{_CAP}\s+(?:{_INITIAL}\s*)*{_CAP}(?:\s+{_CAP})?",
 )
 _TITLE_START = re.compile(rf"^(?:{_TITLES})\b", re.IGNORECASE)
+_TITLE_ONLY = re.compile(rf"(?:(?:{_TITLES})\.?\s*)+", re.IGNORECASE)  # "Herr", "Monsieur": no name
 _ORG_WORDS = (
     r"company|co\.|society|bank|committee|council|board|association|club|union|railway|"
     r"institution|corporation|party|regiment|guards|college|university|hospital|church|"
@@ -235,6 +236,8 @@ def _persons(text: str) -> list[Span]:
     out = []
     for s in _matches(_PERSON, text, "person", 1.0):
         titled = bool(_TITLE_START.match(s.text))
+        if titled and re.match(r"[a-z]{1,2}\b", s.text):
+            continue  # "m Schlosse": a lower-case letter is no "M." nor "Hr."
         strength = 1.0 if titled else 0.6
         words = re.findall(r"[^\W\d_]+", s.text)
         if not titled and (re.fullmatch(rf"(?:{_WEEKDAYS}|{_MONTHS})", words[0], re.IGNORECASE)
@@ -242,9 +245,28 @@ def _persons(text: str) -> list[Span]:
             continue
         if not titled and _at_sentence_start(text, s.start) and len(s.text.split()) < 3:
             strength = 0.4
+        if not titled and _after_role(text, s):
+            strength = 0.9  # "Baumeister Karl Weidenbach", "the librarian, Arthur Pellow"
         out.append(Span(s.start, s.end, s.text.rstrip(" .") if not titled else s.text.rstrip(" "), "person", strength))
-    return out + [Span(c.start, c.end, c.text, "person", 0.35) for c in _capitalised(text)
-                  if not _ARTICLE_LED.match(c.text) and not re.search(rf"\b(?:{_ORG_WORDS})\b", c.text, re.I)]
+    return out + [Span(c.start, c.end, c.text, "person", 0.7 * c.strength) for c in _capitalised(text)
+                  if not _ARTICLE_LED.match(c.text) and not re.search(rf"\b(?:{_ORG_WORDS})\b", c.text, re.I)
+                  and not _TITLE_ONLY.fullmatch(c.text)]
+
+
+def is_title(word: str) -> bool:
+    """"Captain", "Capt", "Herr", "M": a title, not a name."""
+    return bool(_TITLE_ONLY.fullmatch(word))
+
+
+def _after_role(text: str, span: Span) -> bool:
+    """Whether a person noun ("Lokomotivführer", "librarian", "pharmacien") heads the span or
+    stands right before it: what follows is that person's name."""
+    from ragarchive.retrieval.answer_type import head_type
+
+    words = span.text.split()
+    before = re.findall(r"[^\W\d_]+", text[max(0, span.start - 30) : span.start])[-1:]
+    role = [words[0]] if len(words) >= 3 else []
+    return any(head_type(w.lower()) == "person" for w in role + before)
 
 
 def _organisations(text: str) -> list[Span]:
@@ -261,7 +283,8 @@ def _places(text: str) -> list[Span]:
     out = []
     for s in _capitalised(text):
         after_prep = bool(_PLACE_PREP.search(text[max(0, s.start - 14) : s.start]))
-        strength = 0.9 if after_prep else 0.45
+        # s.strength is halved for a run of common German nouns: "zu Herzen" is no place
+        strength = (0.9 if after_prep else 0.45) * s.strength / 0.5
         if _TITLE_START.match(s.text):
             strength = 0.2  # "Mr. Smith" is no place
         out.append(Span(s.start, s.end, s.text, "place", strength))
@@ -272,7 +295,7 @@ def _names(text: str) -> list[Span]:
     out = []
     for m in _QUOTED.finditer(text):
         out.append(Span(m.start(1), m.end(1), m.group(1), "name", 1.0))
-    out += [Span(c.start, c.end, c.text, "name", 0.5) for c in _capitalised(text)]
+    out += [Span(c.start, c.end, c.text, "name", c.strength) for c in _capitalised(text)]
     return out
 
 
@@ -285,7 +308,10 @@ def _capitalised(text: str, min_words: int = 1) -> list[Span]:
             continue
         if re.fullmatch(rf"(?:{_WEEKDAYS}|{_MONTHS})", s.text.split()[0], re.IGNORECASE):
             continue
-        if all(_common_german(w) for w in re.findall(r"[^\W\d_]+", s.text)):
+        words = re.findall(r"[^\W\d_]+", s.text)
+        if len(words) == 1 and _function_word(words[0]) or _TITLE_ONLY.fullmatch(s.text):
+            continue  # "Qui", "Ses", "Pour" at the head of a verse or a line; "Miss" alone
+        if all(_common_german(w) for w in words):
             s = Span(s.start, s.end, s.text, s.type, s.strength * 0.5)
         if len(s.text.split()) == 1 and _at_sentence_start(text, s.start):
             continue
@@ -306,6 +332,16 @@ def _common_german(word: str) -> bool:
     de, fr, en = (zipf_frequency(low, lang) for lang in ("de", "fr", "en"))
     # German nouns; or words so common in French or English that a capital means a line start
     return (de >= 3.2 and de > fr + 0.5) or fr >= 5.0 or en >= 5.5
+
+
+@lru_cache(maxsize=50_000)
+def _function_word(word: str) -> bool:
+    """A word so common in French or English (pronouns, articles, conjunctions) that a capital
+    means the start of a line, never a name."""
+    from wordfreq import zipf_frequency
+
+    low = word.lower()
+    return zipf_frequency(low, "fr") >= 6.05 or zipf_frequency(low, "en") >= 6.0
 
 
 def _at_sentence_start(text: str, pos: int) -> bool:

@@ -219,26 +219,26 @@ def expected_answer(question: str) -> ExpectedAnswer:
     low = " ".join(question.lower().replace("’", "'").split())
     word_type, word_pos = _question_word_type(low)
     head, focus, head_pos = _head_phrase(low)
-    head_type = _head_type(head) if head else None
-    if head and head_type is None and _WH.match(low[head_pos:]):
-        head_type = "name"  # "which isthmus", "quel fleuve": a thing known by its name
+    head_kind = head_type(head) if head else None
+    if head and head_kind is None and _WH.match(low[head_pos:]):
+        head_kind = "name"  # "which isthmus", "quel fleuve": a thing known by its name
     specific = word_type in ("money", "duration", "reason", "name")
-    if head_type and (word_type is None or (head_pos <= word_pos + 12 and not specific)
+    if head_kind and (word_type is None or (head_pos <= word_pos + 12 and not specific)
                       or head_pos < word_pos):
-        kind, source = head_type, "head"
-        if word_type == "number" and head_type in ("money", "duration"):
-            kind = head_type  # "how many francs", "combien de mois"
+        kind, source = head_kind, "head"
+        if word_type == "number" and head_kind in ("money", "duration"):
+            kind = head_kind  # "how many francs", "combien de mois"
     elif word_type:
         kind, source = word_type, "question_word"
-        if kind == "name" and head_type in ("person", "place", "organisation"):
-            kind = head_type  # "what was the name of the vicar"
+        if kind == "name" and head_kind in ("person", "place", "organisation"):
+            kind = head_kind  # "what was the name of the vicar"
     else:
         kind, source = "description", "default"
     numbers = tuple(re.findall(r"\d[\d.,]*", question))
     return ExpectedAnswer(kind, head, tuple(focus), source, numbers)
 
 
-def _head_type(head: str) -> str | None:
+def head_type(head: str) -> str | None:
     """The type a head noun asks for; a German compound by its last part ("Geldstrafe" →
     "strafe" → money, "Segelschiff" → "schiff" → name)."""
     if head in _HEADS:
