@@ -104,7 +104,12 @@ class ExtractiveGenerator:
                 return Draft("", True, scores=scores, missing_fact=True)
             best = quoted
         item = next(e for e in request.evidence if e.n == best.n)
-        quote = self._quote(request.language, item, self._sentences(item.text, best, reading))
+        # a stated fact (or a why / what-happened unit) is quoted in its own unit; a typed
+        # question whose fact is unsure shows the two best units instead (the user reads them)
+        unsure = reading.expected.typed and not states
+        sentences = (self._best_units(item.text, best, reading) if unsure
+                     else self._sentences(item.text, best, reading))
+        quote = self._quote(request.language, item, sentences)
         text = f"{best.text.strip()} [{best.n}]. {quote}" if states else quote
         if on_token:
             on_token(text)
@@ -121,6 +126,16 @@ class ExtractiveGenerator:
                 and best.parts.get("own", 1.0) < 0.5 and _adjacent(text, premise, best.unit)):
             a, b = min(a, premise[0]), max(b, premise[1])
         return " ".join(text[a:b].split())
+
+    def _best_units(self, text: str, best: Candidate, reading: Reading) -> str:
+        """Unsure of the fact: the two units of that passage that best answer the question, in
+        reading order ("…" between them when they are not neighbours) — the user reads them."""
+        other = next((u for u in reading.units if u.n == best.n and u.unit != best.unit), None)
+        if self.max_sentences < 2 or other is None:
+            return " ".join(text[best.unit[0]:best.unit[1]].split())
+        first, second = sorted((best.unit, other.unit))
+        glue = " " if _adjacent(text, first, second) else " … "
+        return glue.join(" ".join(text[a:b].split()) for a, b in (first, second))
 
     @staticmethod
     def _quote(language: str, item: EvidenceItem, sentence: str) -> str:

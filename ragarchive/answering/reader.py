@@ -163,8 +163,9 @@ def read(
         rank_factor = 1.0 / (1.0 + 0.25 * rank)
         body = len(title) if title and text.startswith(title) else 0
         if expected.typed:
-            out += _typed(text, units, context, focus_hits, focus, expected, given, len(terms), n,
-                          rank_factor, body, best_premise)
+            page = _Page(n, text, units, context, focus_hits, rank_factor, body, best_premise,
+                         _term_positions(text, matches))
+            out += _typed(page, focus, expected, given, len(terms))
         quotable += _untyped(units, context, focus_hits, bool(focus), expected, len(terms), n, rank_factor)
     quotable = _distinct(quotable)
     if not expected.typed:
@@ -172,33 +173,72 @@ def read(
     return Reading(expected, _distinct(out), premise, found_top, quotable)
 
 
-def _typed(text: str, units: list[_Unit], context: list[float], focus_hits: list[bool],
-           focus_forms: dict[str, list[str]], expected: ExpectedAnswer, given: set[str],
-           n_terms: int, n: int, rank_factor: float, body: int, premise_i: int) -> list[Candidate]:
+@dataclass
+class _Page:
+    """One passage as the typed reading sees it."""
+
+    n: int
+    text: str
+    units: list[_Unit]
+    context: list[float]
+    focus_hits: list[bool]
+    rank_factor: float
+    body: int  # where the text starts after the article's title line
+    premise: int  # index of the unit that best restates the question
+    positions: list[tuple[int, str, float]]  # (offset, question term, trust) of every match
+
+
+def _typed(page: _Page, focus_forms: dict[str, list[tuple[str, float]]], expected: ExpectedAnswer,
+           given: set[str], n_terms: int) -> list[Candidate]:
     out = []
+    text, units = page.text, page.units
     for span in find_spans(text, expected.type):
         i = _unit_of(units, span.start)
-        if i is None or span.start < body or _is_given(span, given):
+        if i is None or span.start < page.body or _is_given(span, given):
             continue
         u = units[i]
         proximity = max((math.exp(-_distance(span, p) / 90) for p in u.positions), default=0.0)
-        focus = _focus(focus_hits, i) if focus_forms else 0.5
-        ctx = context[i]
+        focus = _focus(page.focus_hits, i) if focus_forms else 0.5
+        ctx = page.context[i]
+        appos = 0.0
         if focus_forms and _apposition(text, span, focus_forms):
             # the question's head noun stands next to the span or inside it ("230 Schweine",
             # "Mr. Pellow, the librarian"): the span is what the question's phrase describes
-            focus, proximity, ctx = 1.0, 1.0, max(ctx, 0.8)
-            appos = 1.0
-        else:
-            appos = 0.0
-        own = u.share(n_terms)
-        parts = {"context": ctx, "own": own, "proximity": proximity, "focus": focus,
-                 "strength": span.strength, "rank": rank_factor, "apposition": appos,
-                 "similarity": u.similarity or 0.0, "premise": _premise_nearness(i, premise_i),
-                 "weak": float(span.strength < 0.5)}
-        score = typed_score(parts)
-        out.append(Candidate(span.text, span.type, n, span.start, span.end, (u.start, u.end), score, parts))
+            focus, proximity, ctx, appos = 1.0, 1.0, max(ctx, 0.8), 1.0
+        parts = {"context": ctx, "own": u.share(n_terms), "proximity": proximity, "focus": focus,
+                 "strength": span.strength, "rank": page.rank_factor, "apposition": appos,
+                 "similarity": u.similarity or 0.0, "premise": _premise_nearness(i, page.premise),
+                 "weak": float(span.strength < 0.5), "local": _local(span, page.positions, n_terms)}
+        out.append(Candidate(span.text, span.type, page.n, span.start, span.end, (u.start, u.end),
+                             typed_score(parts), parts))
     return out
+
+
+LOCAL_WINDOW = 100  # characters either side of a span, across sentence boundaries
+
+
+def _term_positions(text: str, matches: dict[str, dict[str, float]]) -> list[tuple[int, str, float]]:
+    """Every occurrence of a matched question term in the passage."""
+    out = []
+    for term, hits in matches.items():
+        for variant, trust in hits.items():
+            for m in re.finditer(rf"(?<!\w){re.escape(variant)}(?!\w)", text, re.IGNORECASE):
+                out.append((m.start(), term, trust))
+    return sorted(out)
+
+
+def _local(span: Span, positions: list[tuple[int, str, float]], n_terms: int) -> float:
+    """Share of the question's terms within ``LOCAL_WINDOW`` characters of the span, whatever
+    the sentence: the answer sits among the words that ask for it."""
+    import bisect
+
+    lo = bisect.bisect_left(positions, (span.start - LOCAL_WINDOW,))
+    near: dict[str, float] = {}
+    for pos, term, trust in positions[lo:]:
+        if pos > span.end + LOCAL_WINDOW:
+            break
+        near[term] = max(near.get(term, 0.0), trust)
+    return sum(near.values()) / n_terms if n_terms else 0.0
 
 
 def typed_score(parts: dict[str, float]) -> float:
