@@ -145,8 +145,9 @@ def read(
     premise: dict[int, tuple[int, int]] = {}
     found_top: list[str] = []
     for rank, (n, title, text) in enumerate(passages[:MAX_PASSAGES]):
-        matches = _matches(text, forms)
-        units = [_unit(text, a, b, matches) for a, b in unit_bounds(text)]
+        tokens = [(m.start(), m.group(0).lower()) for m in re.finditer(r"\w+", text)]
+        matches = _matches({w for _, w in tokens}, forms)
+        units = [_unit(text, a, b, matches, tokens) for a, b in unit_bounds(text)]
         if not units:
             continue
         for u in units:
@@ -164,7 +165,7 @@ def read(
         body = len(title) if title and text.startswith(title) else 0
         if expected.typed:
             page = _Page(n, text, units, context, focus_hits, rank_factor, body, best_premise,
-                         _term_positions(text, matches))
+                         _term_positions(tokens, matches))
             out += _typed(page, focus, expected, given, len(terms))
         quotable += _untyped(units, context, focus_hits, bool(focus), expected, len(terms), n, rank_factor)
     quotable = _distinct(quotable)
@@ -217,14 +218,10 @@ def _typed(page: _Page, focus_forms: dict[str, list[tuple[str, float]]], expecte
 LOCAL_WINDOW = 100  # characters either side of a span, across sentence boundaries
 
 
-def _term_positions(text: str, matches: dict[str, dict[str, float]]) -> list[tuple[int, str, float]]:
+def _term_positions(tokens: list[tuple[int, str]], matches: dict[str, dict[str, float]]) -> list[tuple[int, str, float]]:
     """Every occurrence of a matched question term in the passage."""
-    out = []
-    for term, hits in matches.items():
-        for variant, trust in hits.items():
-            for m in re.finditer(rf"(?<!\w){re.escape(variant)}(?!\w)", text, re.IGNORECASE):
-                out.append((m.start(), term, trust))
-    return sorted(out)
+    spelled = {v: (term, trust) for term, hits in matches.items() for v, trust in hits.items()}
+    return [(pos, *spelled[w]) for pos, w in tokens if w in spelled]
 
 
 def _local(span: Span, positions: list[tuple[int, str, float]], n_terms: int) -> float:
@@ -289,10 +286,10 @@ def _untyped(units: list[_Unit], context: list[float], focus_hits: list[bool], h
     return out
 
 
-def _matches(text: str, forms: dict[str, list[tuple[str, float]]]) -> dict[str, dict[str, float]]:
-    """Per question term, the words of the passage that match it (with their trust): its forms,
-    else the passage's fuzzy match. Once per passage, not per unit (fuzzy matching is the cost)."""
-    words = {w.lower() for w in re.findall(r"\w+", text)}
+def _matches(words: set[str], forms: dict[str, list[tuple[str, float]]]) -> dict[str, dict[str, float]]:
+    """Per question term, the words of the passage (lower-cased ``words``) that match it, with
+    their trust: its forms, else the passage's fuzzy match. Once per passage, not per unit (fuzzy
+    matching is the cost)."""
     out: dict[str, dict[str, float]] = {}
     for term, variants in forms.items():
         hits = {v: w for v, w in variants if v in words}
@@ -303,20 +300,24 @@ def _matches(text: str, forms: dict[str, list[tuple[str, float]]]) -> dict[str, 
     return out
 
 
-def _unit(text: str, start: int, end: int, matches: dict[str, dict[str, float]]) -> _Unit:
+def _unit(text: str, start: int, end: int, matches: dict[str, dict[str, float]],
+          tokens: list[tuple[int, str]]) -> _Unit:
+    import bisect
+
     piece = text[start:end]
-    lowered = {w.lower() for w in re.findall(r"\w+", piece)}
+    here_tokens = tokens[bisect.bisect_left(tokens, (start, "")):bisect.bisect_left(tokens, (end, ""))]
+    first: dict[str, int] = {}
+    for pos, w in here_tokens:
+        first.setdefault(w, pos)
     found: dict[str, float] = {}
     positions = []
     for term, hits in matches.items():
-        here = [(v, w) for v, w in hits.items() if v in lowered]
+        here = [(v, w) for v, w in hits.items() if v in first]
         if not here:
             continue
         v, trust = max(here, key=lambda vw: vw[1])
         found[term] = trust
-        m = re.search(rf"(?<!\w){re.escape(v)}(?!\w)", piece, re.IGNORECASE)
-        if m:
-            positions.append(start + m.start())
+        positions.append(first[v])
     words = [w for w in (x.lower() for x in _WORD.findall(piece)) if len(w) >= 3 and not is_stopword(w)]
     return _Unit(start, end, re.sub(r"\s+", " ", piece).strip(), found, positions, words)
 

@@ -81,3 +81,18 @@ def test_an_unpunctuated_ocr_run_is_quoted_in_a_bounded_window_that_verifies() -
 def test_a_typed_question_without_any_candidate_of_its_type_is_declined_as_a_missing_fact() -> None:
     draft = _ask("What price did the winner of the sculling race receive?")  # no sum in either passage
     assert draft.declined and draft.missing_fact
+
+
+def test_an_unsure_fact_is_not_stated_the_two_best_sentences_are_quoted_instead() -> None:
+    # the only person-like span is a weak capitalised word far from the question's words: the
+    # reader's probability for it stays under the fact floor, so no name is asserted
+    item = EvidenceItem(1, "The Wendmouth Gazette", "Harbour", "1890-03-01", "4", "en",
+                        "The new lighthouse on the north pier was lit for the first time last night. "
+                        "Its lamp can be seen eleven miles out at sea. "
+                        "Fishermen at Eastbank welcomed it.")
+    q = analyse_question("Who designed the new lighthouse on the north pier?", "en")
+    sure = ExtractiveGenerator(min_fact_score=0.0).generate(GenerationRequest(q.text, q.language, [item], q.terms, {}))
+    unsure = ExtractiveGenerator(min_fact_score=0.99).generate(GenerationRequest(q.text, q.language, [item], q.terms, {}))
+    assert not sure.declined and not sure.text.startswith("According to")  # a fact leads
+    assert not unsure.declined and unsure.text.startswith("According to The Wendmouth Gazette")
+    assert "lit for the first time" in unsure.text and unsure.text.count('"') == 2  # one quote, two units
