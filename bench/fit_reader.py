@@ -3,7 +3,7 @@ questions: demo + METS/ALTO (bench/reader_replay.py's ``fit`` set), never the de
 
 Every typed candidate of every answerable typed question is a row: its score parts
 (answering/reader.py: context, proximity, focus, strength, rank, apposition, similarity, premise
-nearness, weak span, question terms within 100 characters) and whether it is the reference answer. A logistic regression (L2, not
+nearness, weak span, question terms within 100 characters, the passage's coverage of the question) and whether it is the reference answer. A logistic regression (L2, not
 balanced: the score is the probability that a candidate is the answer) learns how much each part says; ``--cv`` first reports, archive by archive, how often
 a model fitted on the *other* archive puts the reference first (does the fit carry?). Then
 ``fact_floor``, the score under which the answer quotes its best sentence instead of stating a
@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))
 OUT = REPO / "ragarchive" / "data" / "reader_weights.json"
 FEATURES = ("context", "own", "proximity", "focus", "strength", "rank", "apposition",
-            "similarity", "premise", "weak", "local")
+            "similarity", "premise", "weak", "local", "coverage")
 
 
 def candidate_rows(rows: list[dict]) -> list[tuple[str, int, list[float], int]]:
