@@ -40,8 +40,8 @@ from typing import Sequence
 from ragarchive.retrieval.answer_type import ExpectedAnswer
 from ragarchive.retrieval.query import is_stopword
 
-from .sentences import unit_bounds
 from .spans import Span, find_spans
+from .term_matching import Unit, forms_of, has_any, read_passage, term_positions
 
 MAX_PASSAGES = 5
 NEIGHBOUR_WEIGHT = (1.0, 0.7, 0.35)  # a term in the unit itself, one unit away, two units away
@@ -106,24 +106,6 @@ class Reading:
                 "candidates": [c.to_json() for c in self.candidates[:5]]}
 
 
-@dataclass
-class _Unit:
-    start: int
-    end: int
-    text: str
-    terms: dict[str, float]  # question terms found in it, with the trust of the match
-    positions: list[int]  # offsets (in the passage) of the found terms
-    words: list[str]
-    similarity: float | None = None  # to the question, under the embedder (0-1 scale), if known
-
-    def share(self, n_terms: int) -> float:
-        return sum(self.terms.values()) / n_terms if n_terms else 0.0
-
-    def relevance(self, n_terms: int) -> float:
-        own = self.share(n_terms)
-        return own if self.similarity is None else max(own, 0.5 * own + 0.5 * self.similarity)
-
-
 def read(
     expected: ExpectedAnswer,
     terms: Sequence[str],
@@ -135,8 +117,8 @@ def read(
     ``spellings``: question term -> (spelling, trust) from the expansions; ``similarities``:
     question similarity of unit texts (whitespace collapsed), where known."""
     terms = [*terms, *(x for x in expected.numbers if len(x) >= 3)]
-    forms = {t: _forms(t, spellings) for t in terms}
-    focus = {f: _forms(f, spellings) for f in expected.focus}
+    forms = {t: forms_of(t, spellings) for t in terms}
+    focus = {f: forms_of(f, spellings) for f in expected.focus}
     if expected.type == "money" and not focus:
         focus = {c: [(c, 1.0)] for c in COST_CUES}
     given = _given(forms, expected) | {v for vs in focus.values() for v, _ in vs}
@@ -144,7 +126,7 @@ def read(
     quotable: list[Candidate] = []
     premise: dict[int, tuple[int, int]] = {}
     found_top: list[str] = []
-    read_passages = [_read_passage(n, text, forms, similarities or {}) for n, _, text in passages[:MAX_PASSAGES]]
+    read_passages = [read_passage(text, forms, similarities or {}) for _, _, text in passages[:MAX_PASSAGES]]
     best_share = max((share for _, _, _, share in read_passages), default=0.0)
     for rank, ((n, title, text), (tokens, matches, units, share)) in enumerate(zip(passages, read_passages)):
         if not units:
@@ -157,12 +139,12 @@ def read(
         # de 142,000 francs" two sentences after the bridge is named is still about the bridge
         whole = PASSAGE_WEIGHT * share
         context = [max(whole, _context(units, i, len(terms))) for i in range(len(units))]
-        focus_hits = [_has_any(u.words, focus) for u in units]
+        focus_hits = [has_any(u.words, focus) for u in units]
         rank_factor = 1.0 / (1.0 + 0.25 * rank)
         body = len(title) if title and text.startswith(title) else 0
         if expected.typed:
             page = _Page(n, text, units, context, focus_hits, rank_factor, body, best_premise,
-                         _term_positions(tokens, matches), share / best_share if best_share else 0.0)
+                         term_positions(tokens, matches), share / best_share if best_share else 0.0)
             out += _typed(page, focus, expected, given, len(terms))
         quotable += _untyped(units, context, focus_hits, bool(focus), expected, len(terms), n, rank_factor,
                              share / best_share if best_share else 0.0)
@@ -172,26 +154,13 @@ def read(
     return Reading(expected, _distinct(out), premise, found_top, quotable)
 
 
-def _read_passage(n: int, text: str, forms: dict[str, list[tuple[str, float]]],
-                  similarities: dict[str, float]) -> tuple[list[tuple[int, str]], dict, list[_Unit], float]:
-    """A passage's tokens, matched question terms, reading units, and the (trust-weighted) share
-    of the question's terms it holds anywhere."""
-    tokens = [(m.start(), m.group(0).lower()) for m in re.finditer(r"\w+", text)]
-    matches = _matches({w for _, w in tokens}, forms)
-    units = [_unit(text, a, b, matches, tokens) for a, b in unit_bounds(text)]
-    for u in units:
-        u.similarity = _similarity(u.text, similarities)
-    share = sum(max((u.terms.get(t, 0.0) for u in units), default=0.0) for t in forms) / max(1, len(forms))
-    return tokens, matches, units, share
-
-
 @dataclass
 class _Page:
     """One passage as the typed reading sees it."""
 
     n: int
     text: str
-    units: list[_Unit]
+    units: list[Unit]
     context: list[float]
     focus_hits: list[bool]
     rank_factor: float
@@ -229,12 +198,6 @@ def _typed(page: _Page, focus_forms: dict[str, list[tuple[str, float]]], expecte
 
 
 LOCAL_WINDOW = 100  # characters either side of a span, across sentence boundaries
-
-
-def _term_positions(tokens: list[tuple[int, str]], matches: dict[str, dict[str, float]]) -> list[tuple[int, str, float]]:
-    """Every occurrence of a matched question term in the passage."""
-    spelled = {v: (term, trust) for term, hits in matches.items() for v, trust in hits.items()}
-    return [(pos, *spelled[w]) for pos, w in tokens if w in spelled]
 
 
 def _local(span: Span, positions: list[tuple[int, str, float]], n_terms: int) -> float:
@@ -287,7 +250,7 @@ def _premise_nearness(i: int, premise: int) -> float:
     return {0: 1.0, 1: 0.5}.get(abs(i - premise), 0.0)
 
 
-def _untyped(units: list[_Unit], context: list[float], focus_hits: list[bool], has_focus: bool,
+def _untyped(units: list[Unit], context: list[float], focus_hits: list[bool], has_focus: bool,
              expected: ExpectedAnswer, n_terms: int, n: int, rank_factor: float,
              coverage: float = 1.0) -> list[Candidate]:
     out = []
@@ -309,44 +272,7 @@ def _untyped(units: list[_Unit], context: list[float], focus_hits: list[bool], h
     return out
 
 
-def _matches(words: set[str], forms: dict[str, list[tuple[str, float]]]) -> dict[str, dict[str, float]]:
-    """Per question term, the words of the passage (lower-cased ``words``) that match it, with
-    their trust: its forms, else the passage's fuzzy match. Once per passage, not per unit (fuzzy
-    matching is the cost)."""
-    out: dict[str, dict[str, float]] = {}
-    ordered = sorted(words)
-    for term, variants in forms.items():
-        hits = {v: w for v, w in variants if v in words}
-        if not hits and (fuzzy := _fuzzy(term, ordered)):
-            hits = {fuzzy: 1.0}
-        if hits:
-            out[term] = hits
-    return out
-
-
-def _unit(text: str, start: int, end: int, matches: dict[str, dict[str, float]],
-          tokens: list[tuple[int, str]]) -> _Unit:
-    import bisect
-
-    piece = text[start:end]
-    here_tokens = tokens[bisect.bisect_left(tokens, (start, "")):bisect.bisect_left(tokens, (end, ""))]
-    first: dict[str, int] = {}
-    for pos, w in here_tokens:
-        first.setdefault(w, pos)
-    found: dict[str, float] = {}
-    positions = []
-    for term, hits in matches.items():
-        here = [(v, w) for v, w in hits.items() if v in first]
-        if not here:
-            continue
-        v, trust = max(here, key=lambda vw: vw[1])
-        found[term] = trust
-        positions.append(first[v])
-    words = [w for w in (x.lower() for x in _WORD.findall(piece)) if len(w) >= 3 and not is_stopword(w)]
-    return _Unit(start, end, re.sub(r"\s+", " ", piece).strip(), found, positions, words)
-
-
-def _context(units: list[_Unit], i: int, n_terms: int) -> float:
+def _context(units: list[Unit], i: int, n_terms: int) -> float:
     """Weighted share of the question's terms in the unit and its neighbours, or — when higher —
     the best neighbour-weighted relevance (terms and embedding similarity) of those units."""
     weight: dict[str, float] = {}
@@ -359,14 +285,6 @@ def _context(units: list[_Unit], i: int, n_terms: int) -> float:
                     weight[t] = max(weight.get(t, 0.0), w * trust)
     terms = sum(weight.values()) / n_terms if n_terms else 0.0
     return max(terms, best)
-
-
-def _similarity(text: str, similarities: dict[str, float]) -> float | None:
-    """The unit's question similarity on a 0-1 scale (e5 cosines crowd into 0.75-0.9)."""
-    sim = similarities.get(text)
-    if sim is None:  # retrieval scored the unit without the article title that heads a chunk
-        sim = next((v for k, v in similarities.items() if len(k) > 20 and text.endswith(k)), None)
-    return None if sim is None else min(1.0, max(0.0, (sim - 0.8) / 0.12))
 
 
 def _apposition(text: str, span: Span, focus: dict[str, list[tuple[str, float]]]) -> bool:
@@ -386,32 +304,6 @@ def _focus(hits: list[bool], i: int) -> float:
     if hits[i]:
         return 1.0
     return 0.5 if any(hits[j] for j in (i - 1, i + 1) if 0 <= j < len(hits)) else 0.0
-
-
-def _forms(term: str, spellings: dict[str, list[tuple[str, float]]]) -> list[tuple[str, float]]:
-    """The term itself first, then its spellings, most trusted first."""
-    extra = sorted(spellings.get(term, []), key=lambda sw: -sw[1])
-    return [(term.lower(), 1.0), *((s.lower(), w) for s, w in extra)]
-
-
-def _fuzzy(term: str, words: set[str] | list[str]) -> str | None:
-    """Inflection and OCR damage: nearly the same letters, or a long shared prefix. ``words`` in
-    a fixed order (sorted): among equal matches the first wins, and a set's order changes with
-    every process (string hashing is salted), which made runs differ."""
-    from rapidfuzz import fuzz, process
-
-    if len(term) < 5:
-        return None
-    hit = process.extractOne(term, words, scorer=fuzz.ratio, score_cutoff=82)
-    if hit:
-        return hit[0]
-    stem = term[: max(5, len(term) - 3)]
-    return next((w for w in words if w.startswith(stem)), None)
-
-
-def _has_any(words: list[str], focus: dict[str, list[tuple[str, float]]]) -> bool:
-    lowered = set(words)
-    return any(any(v in lowered for v, _ in vs) or _fuzzy(f, sorted(lowered)) for f, vs in focus.items())
 
 
 def _given(forms: dict[str, list[tuple[str, float]]], expected: ExpectedAnswer) -> set[str]:
@@ -446,7 +338,7 @@ def _is_title(word: str) -> bool:
     return is_title(word)
 
 
-def _unit_of(units: list[_Unit], pos: int) -> int | None:
+def _unit_of(units: list[Unit], pos: int) -> int | None:
     return next((i for i, u in enumerate(units) if u.start <= pos < u.end), None)
 
 
