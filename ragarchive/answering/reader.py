@@ -40,7 +40,7 @@ from typing import Sequence
 from ragarchive.retrieval.answer_type import ExpectedAnswer
 from ragarchive.retrieval.query import is_stopword
 
-from .spans import Span, find_spans
+from .spans import Span, find_spans, is_time
 from .term_matching import Unit, forms_of, has_any, read_passage, term_positions
 
 MAX_PASSAGES = 5
@@ -58,6 +58,8 @@ _REASON_CUES = re.compile(
     r"as a result|weil|da\b|denn|wegen|infolge|aus furcht|um zu|damit|parce que|à cause|a cause|"
     r"en raison|car\b|faute de|par suite|afin de|pour cause|puisque)", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# head nouns of a question that asks for the hour, not the day
+TIME_HEADS = frozenset("time hour o'clock uhr uhrzeit stunde heure heures".split())
 
 
 @dataclass
@@ -174,10 +176,15 @@ def _typed(page: _Page, focus_forms: dict[str, list[tuple[str, float]]], expecte
            given: set[str], n_terms: int) -> list[Candidate]:
     out = []
     text, units = page.text, page.units
+    asks_time = expected.head in TIME_HEADS
     for span in find_spans(text, expected.type):
         i = _unit_of(units, span.start)
         if i is None or span.start < page.body or _is_given(span, given):
             continue
+        if expected.type == "date" and is_time(span.text) != asks_time:
+            # "When was the railway opened?" asks for the day, not the hour of the first train;
+            # "À quelle heure …" for the hour
+            span = Span(span.start, span.end, span.text, span.type, span.strength * 0.5)
         u = units[i]
         proximity = max((math.exp(-_distance(span, p) / 90) for p in u.positions), default=0.0)
         focus = _focus(page.focus_hits, i) if focus_forms else 0.5

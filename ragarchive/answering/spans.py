@@ -255,6 +255,11 @@ def _persons(text: str) -> list[Span]:
                   and not _TITLE_ONLY.fullmatch(c.text)]
 
 
+def is_time(text: str) -> bool:
+    """Whether a date span is a time of day ("à neuf heures du matin", "11 a.m.")."""
+    return bool(_TIME.fullmatch(text))
+
+
 def is_title(word: str) -> bool:
     """"Captain", "Capt", "Herr", "M": a title, not a name."""
     return bool(_TITLE_ONLY.fullmatch(word))
