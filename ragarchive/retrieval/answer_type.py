@@ -228,6 +228,8 @@ def expected_answer(question: str) -> ExpectedAnswer:
         kind, source = head_kind, "head"
         if word_type == "number" and head_kind in ("money", "duration"):
             kind = head_kind  # "how many francs", "combien de mois"
+        elif word_type == "number" and word_pos <= head_pos:
+            kind = "number"  # "how many people", "wie viele Fahrgäste": a count, not a name
     elif word_type:
         kind, source = word_type, "question_word"
         if kind == "name" and head_kind in ("person", "place", "organisation"):

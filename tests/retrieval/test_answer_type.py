@@ -30,7 +30,8 @@ from ragarchive.retrieval.query import analyse_question
     ("On which evening did the ambassador attend the soirée?", "date", ("evening",)),  # not "ambassador"
     ("Um wie viel Uhr fuhr der Zug ab?", "date", None),
     ("Which French colonel's camp was attacked at dawn?", "person", ("french", "colonel")),
-    ("Als was für ein Tier bezeichnet er die Obristin?", "name", ("tier",)),  # the relative clause's head does not win
+    ("Als was für ein Tier bezeichnet er die Obristin?", "name", ("tier",)),
+    ("How many people had to be sheltered in the corn hall?", "number", ("people",)),  # a count, not a person  # the relative clause's head does not win
 ])
 def test_type_comes_from_question_word_and_head_noun(question: str, kind: str, focus) -> None:
     expected = expected_answer(question)
