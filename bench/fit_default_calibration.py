@@ -97,9 +97,11 @@ def reader_floor(rows: list[dict]) -> float:
     Only clear near-misses were to be declined here; the calibrated confidence (which weighs the
     reader's features with retrieval's) decides the rest.
 
-    Measured on the development questions (docs/benchmarks.md), this cut (0.58) — like Youden's
-    J before it — declined a third of the answerable questions (answered 0.65, before the reader
-    0.85) while raising near-misses refused from 0.25 to 0.46: the calibration questions' reader
+    Measured on the development questions (docs/benchmarks.md), this cut — 0.58 on the first
+    reader's scale, like Youden's J before it — declined a third of the answerable questions
+    (answered 0.65, before the reader 0.85) while raising near-misses refused from 0.25 to 0.46;
+    on the fitted reader's probability scale (0.044) it still cost a tenth of the answers
+    (0.86 → 0.76) for near-misses refused 0.20 → 0.34: the calibration questions' reader
     scores run higher than real questions'. So the shipped default records it as
     ``reader_floor_fitted`` and applies ``reader_floor`` 0: a typed question is declined only
     when no passage holds a candidate of the asked type. ``answer.min_reader_score`` sets it."""

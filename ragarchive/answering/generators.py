@@ -98,15 +98,15 @@ class ExtractiveGenerator:
         if best is None or best.score < floor:
             return Draft("", True, scores=scores, missing_fact=True)
         states = reading.expected.typed and best.score >= self.min_fact_score
-        if reading.expected.typed and not states:
+        # a stated fact (or a why / what-happened unit) is quoted in its own unit; a typed
+        # question whose fact is unsure shows the two best units instead (the user reads them)
+        unsure = reading.expected.typed and not states
+        if unsure:
             quoted = reading.units[0] if reading.units else None
             if quoted is None or quoted.score < self.min_score:
                 return Draft("", True, scores=scores, missing_fact=True)
             best = quoted
         item = next(e for e in request.evidence if e.n == best.n)
-        # a stated fact (or a why / what-happened unit) is quoted in its own unit; a typed
-        # question whose fact is unsure shows the two best units instead (the user reads them)
-        unsure = reading.expected.typed and not states
         sentences = (self._best_units(item.text, best, reading) if unsure
                      else self._sentences(item.text, best, reading))
         quote = self._quote(request.language, item, sentences)
@@ -125,17 +125,17 @@ class ExtractiveGenerator:
         if (self.max_sentences > 1 and premise and premise != best.unit
                 and best.parts.get("own", 1.0) < 0.5 and _adjacent(text, premise, best.unit)):
             a, b = min(a, premise[0]), max(b, premise[1])
-        return " ".join(text[a:b].split())
+        return _flat(text, (a, b))
 
     def _best_units(self, text: str, best: Candidate, reading: Reading) -> str:
         """Unsure of the fact: the two units of that passage that best answer the question, in
         reading order ("…" between them when they are not neighbours) — the user reads them."""
         other = next((u for u in reading.units if u.n == best.n and u.unit != best.unit), None)
         if self.max_sentences < 2 or other is None:
-            return " ".join(text[best.unit[0]:best.unit[1]].split())
+            return _flat(text, best.unit)
         first, second = sorted((best.unit, other.unit))
         glue = " " if _adjacent(text, first, second) else " … "
-        return glue.join(" ".join(text[a:b].split()) for a, b in (first, second))
+        return glue.join(_flat(text, u) for u in (first, second))
 
     @staticmethod
     def _quote(language: str, item: EvidenceItem, sentence: str) -> str:
@@ -144,6 +144,11 @@ class ExtractiveGenerator:
         intro = _INTRO.get(language, _INTRO["en"])
         sentence = sentence.strip().replace('"', "'")  # the quote's own marks stay unambiguous
         return f'{intro} {source} ({where}): "{sentence}" [{item.n}]'
+
+
+def _flat(text: str, unit: tuple[int, int]) -> str:
+    """A unit's text on one line (OCR line breaks and runs of spaces collapsed)."""
+    return " ".join(text[unit[0]:unit[1]].split())
 
 
 def _adjacent(text: str, x: tuple[int, int], y: tuple[int, int]) -> bool:

@@ -40,7 +40,7 @@ from typing import Sequence
 from ragarchive.retrieval.answer_type import ExpectedAnswer
 from ragarchive.retrieval.query import is_stopword
 
-from .spans import Span, find_spans, is_time
+from .spans import Span, find_spans, is_time, is_title
 from .term_matching import Unit, forms_of, has_any, read_passage, term_positions
 
 MAX_PASSAGES = 5
@@ -148,8 +148,7 @@ def read(
             page = _Page(n, text, units, context, focus_hits, rank_factor, body, best_premise,
                          term_positions(tokens, matches), share / best_share if best_share else 0.0)
             out += _typed(page, focus, expected, given, len(terms))
-        quotable += _untyped(units, context, focus_hits, bool(focus), expected, len(terms), n, rank_factor,
-                             share / best_share if best_share else 0.0)
+        quotable += _untyped(units, context, focus_hits, bool(focus), expected, len(terms), n, rank_factor)
     quotable = _distinct(quotable)
     if not expected.typed:
         return Reading(expected, quotable, premise, found_top, quotable)
@@ -258,8 +257,7 @@ def _premise_nearness(i: int, premise: int) -> float:
 
 
 def _untyped(units: list[Unit], context: list[float], focus_hits: list[bool], has_focus: bool,
-             expected: ExpectedAnswer, n_terms: int, n: int, rank_factor: float,
-             coverage: float = 1.0) -> list[Candidate]:
+             expected: ExpectedAnswer, n_terms: int, n: int, rank_factor: float) -> list[Candidate]:
     out = []
     for i, u in enumerate(units):
         if len(u.text) < 20 or context[i] < 0.1:
@@ -272,8 +270,7 @@ def _untyped(units: list[Unit], context: list[float], focus_hits: list[bool], ha
         cue = 1.0 if expected.type == "reason" and _REASON_CUES.search(u.text) else 0.0
         focus = _focus(focus_hits, i) if has_focus else 0.5
         parts = {"context": context[i], "own": own, "adds": adds, "focus": focus, "cue": cue,
-                 "rank": rank_factor, "similarity": u.similarity or 0.0, "coverage": coverage,
-                 "restates": float(restates)}
+                 "rank": rank_factor, "restates": float(restates)}
         score = unit_score(parts)
         out.append(Candidate(u.text, expected.type, n, u.start, u.end, (u.start, u.end), score, parts))
     return out
@@ -327,7 +324,7 @@ def _is_given(span: Span, given: set[str]) -> bool:
     question word, exactly or nearly (OCR damage, a possessive), titles aside."""
     words = [re.sub(r"['’]s$", "", w.lower()) for w in re.findall(r"[^\W\d_][\w'’]*", span.text)]
     digits = re.findall(r"\d+", span.text)
-    content = [w for w in words if len(w) > 3 and not is_stopword(w) and not _is_title(w)]
+    content = [w for w in words if len(w) > 3 and not is_stopword(w) and not is_title(w)]
     if digits and all(d in given for d in digits) and len(content) <= 1:
         return True
     return bool(content) and not digits and all(w in given or _near_given(w, given) for w in content)
@@ -337,12 +334,6 @@ def _near_given(word: str, given: set[str]) -> bool:
     from rapidfuzz import fuzz, process
 
     return len(word) >= 5 and process.extractOne(word, given, scorer=fuzz.ratio, score_cutoff=80) is not None
-
-
-def _is_title(word: str) -> bool:
-    from .spans import is_title
-
-    return is_title(word)
 
 
 def _unit_of(units: list[Unit], pos: int) -> int | None:
