@@ -38,22 +38,27 @@ def question_sets(name: str) -> list[tuple[str, list[dict]]]:
     def load(path: Path) -> list[dict]:
         return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
 
+    def by_collection(path: Path) -> list[tuple[str, list[dict]]]:
+        by: dict[str, list[dict]] = defaultdict(list)
+        for q in load(path):
+            by[f"dev-{q['collection']}"].append(q)
+        return list(by.items())
+
     if name == "fit":
         return [("demo-calibration", load(REPO / "bench/questions/demo.jsonl")),
-                ("mets-calibration", load(REPO / "bench/questions/calibration-mets.jsonl"))]
-    by: dict[str, list[dict]] = defaultdict(list)
-    for q in load(REPO / "bench/questions/dev.jsonl"):
-        by[f"dev-{q['collection']}"].append(q)
-    return list(by.items())
+                ("mets-calibration", load(REPO / "bench/questions/calibration-mets.jsonl")),
+                *by_collection(REPO / "bench/questions/fit-ocr.jsonl")]
+    return by_collection(REPO / "bench/questions/dev.jsonl")
 
 
 def ingest(name: str) -> None:
-    """Build (or bring up to date) the set's archives, as the benchmarks that own them do."""
-    if name == "dev":
-        import ask_quality
+    """Build (or bring up to date) the set's archives, as the benchmarks that own them do (the
+    fit set's real-OCR questions are asked of the development archives, on other documents)."""
+    import ask_quality
 
-        for collection in ask_quality.COLLECTIONS:
-            ask_quality.ingest(collection)
+    for collection in ask_quality.COLLECTIONS:
+        ask_quality.ingest(collection)
+    if name == "dev":
         return
     import fit_default_calibration
     from ragarchive.config import load_settings
@@ -170,6 +175,23 @@ def is_reference(q: dict, text: str) -> bool:
     if len(ref) <= len(text):
         return fuzz.partial_ratio(ref, text) >= 85
     return fuzz.partial_ratio(text, ref) >= 85 and len(text) >= 0.5 * len(ref)
+
+
+def states(q: dict, text: str) -> bool:
+    """Whether a unit of a passage states the question's fact: it holds the reference answer
+    (as ``answer_has_fact`` finds it in a shown answer), or — for a question in another language
+    than its evidence — it is (part of) the evidence sentence."""
+    from rapidfuzz import fuzz
+
+    from ragarchive.eval_run import answer_has_fact, normalise
+
+    if answer_has_fact({"answer": q.get("answer")}, SimpleNamespace(decision="answer", text=text)):
+        return True
+    evidence, unit = normalise(q.get("evidence") or ""), normalise(text)
+    if q.get("kind") != "cross_lingual" or not evidence or len(unit) < 15:
+        return False
+    shorter, longer = sorted((unit, evidence), key=len)
+    return fuzz.partial_ratio(shorter, longer) >= 90
 
 
 def load_rows(name: str) -> list[dict]:

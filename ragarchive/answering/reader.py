@@ -144,11 +144,11 @@ def read(
         focus_hits = [has_any(u.words, focus) for u in units]
         rank_factor = 1.0 / (1.0 + 0.25 * rank)
         body = len(title) if title and text.startswith(title) else 0
-        if expected.typed:
-            page = _Page(n, text, units, context, focus_hits, rank_factor, body, best_premise,
-                         term_positions(tokens, matches), share / best_share if best_share else 0.0)
-            out += _typed(page, focus, expected, given, len(terms))
-        quotable += _untyped(units, context, focus_hits, bool(focus), expected, len(terms), n, rank_factor)
+        page = _Page(n, text, units, context, focus_hits, rank_factor, body, best_premise,
+                     term_positions(tokens, matches), share / best_share if best_share else 0.0)
+        typed = _typed(page, focus, expected, given, len(terms)) if expected.typed else []
+        out += typed
+        quotable += _untyped(page, typed, bool(focus), expected, len(terms))
     quotable = _distinct(quotable)
     if not expected.typed:
         return Reading(expected, quotable, premise, found_top, quotable)
@@ -229,13 +229,15 @@ def typed_score(parts: dict[str, float]) -> float:
 
 
 def unit_score(parts: dict[str, float]) -> float:
-    """A unit's score as the answer to an untyped question (or the quote of an unsure typed one).
-    Hand-set: a model fitted like the typed one (units labelled by whether they state the fact)
-    did no better across the two calibration archives (53 vs 52 of 101 questions' best unit
-    right) and its probabilities would need a floor of their own."""
-    score = (0.5 * parts["context"] + 0.18 * parts["adds"] + 0.09 * parts["focus"]
-             + 0.13 * parts["cue"] + 0.1 * parts["rank"])
-    return score * 0.85 if parts["restates"] else score
+    """A unit's score in (0, 1) as the answer to an untyped question, or as the quote of a typed
+    one: the probability that it states the asked fact, under the logistic model ``units`` of
+    ``data/reader_weights.json`` (fitted by bench/fit_reader.py like the candidate score, on
+    every unit of the calibration questions' top passages, labelled by whether it states the
+    reference). Besides the unit's own relevance, its place next to the sentence that restates
+    the question and the best typed candidate it holds say where the answer stands."""
+    model = _weights().get("units") or {"weights": {}, "intercept": 0.0}
+    z = model["intercept"] + sum(w * parts.get(k, 0.0) for k, w in model["weights"].items())
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 @lru_cache(maxsize=1)
@@ -256,23 +258,33 @@ def _premise_nearness(i: int, premise: int) -> float:
     return {0: 1.0, 1: 0.5}.get(abs(i - premise), 0.0)
 
 
-def _untyped(units: list[Unit], context: list[float], focus_hits: list[bool], has_focus: bool,
-             expected: ExpectedAnswer, n_terms: int, n: int, rank_factor: float) -> list[Candidate]:
+def _untyped(page: _Page, typed: list[Candidate], has_focus: bool, expected: ExpectedAnswer,
+             n_terms: int) -> list[Candidate]:
+    """Every unit of the passage as a possible answer (or quote): its relevance, what it adds
+    beyond the question's words, where it stands relative to the premise, the typed candidates
+    it holds."""
+    best_typed: dict[tuple[int, int], float] = {}
+    for c in typed:
+        best_typed[c.unit] = max(best_typed.get(c.unit, 0.0), c.score)
     out = []
-    for i, u in enumerate(units):
-        if len(u.text) < 20 or context[i] < 0.1:
+    for i, u in enumerate(page.units):
+        if len(u.text) < 20 or page.context[i] < 0.1:
             continue  # a unit about nothing the question asks is no answer, however long
         novel = [w for w in u.words if w not in u.terms]
         adds = min(1.0, len(novel) / 8)
         own = u.share(n_terms)
-        # a unit that holds nearly all of the question and little else restates its premise
-        restates = own >= 0.6 and adds < 0.5
-        cue = 1.0 if expected.type == "reason" and _REASON_CUES.search(u.text) else 0.0
-        focus = _focus(focus_hits, i) if has_focus else 0.5
-        parts = {"context": context[i], "own": own, "adds": adds, "focus": focus, "cue": cue,
-                 "rank": rank_factor, "restates": float(restates)}
-        score = unit_score(parts)
-        out.append(Candidate(u.text, expected.type, n, u.start, u.end, (u.start, u.end), score, parts))
+        cand = best_typed.get((u.start, u.end), 0.0)
+        parts = {"context": page.context[i], "own": own, "adds": adds,
+                 "focus": _focus(page.focus_hits, i) if has_focus else 0.5,
+                 "cue": float(expected.type == "reason" and bool(_REASON_CUES.search(u.text))),
+                 "rank": page.rank_factor, "similarity": u.similarity or 0.0,
+                 "embedded": float(u.similarity is not None), "coverage": page.coverage,
+                 "premise": float(i == page.premise), "after_premise": float(i == page.premise + 1),
+                 "before_premise": float(i == page.premise - 1), "candidate": cand,
+                 "has_candidate": float(cand > 0), "typed": float(expected.typed),
+                 "short": float(len(u.text) < 40)}
+        out.append(Candidate(u.text, expected.type, page.n, u.start, u.end, (u.start, u.end),
+                             unit_score(parts), parts))
     return out
 
 

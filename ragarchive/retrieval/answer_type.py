@@ -45,7 +45,8 @@ _heads("person", """
     tailor baker butcher smith innkeeper innkeeper's speaker lecturer orator traveller
     explorer pilot inspector constable policeman detective spinster bachelor postmaster
     librarian pharmacist chemist druggist aviator airman engine-driver stoker conductor
-    foreman labourer workman contractor surveyor auctioneer
+    foreman labourer workman contractor surveyor auctioneer churchman prelate emissary envoy
+    correspondent porter astrologer parliamentarian citizen nobleman peer
     mann frau herr dame person leute knabe mädchen kind verfasser dichter schriftsteller maler
     künstler bildhauer baumeister architekt ingenieur erfinder komponist pfarrer pastor priester
     bischof erzbischof kardinal papst mönch prediger könig königin prinz prinzessin kaiser
@@ -57,7 +58,8 @@ _heads("person", """
     gefangener verbrecher dieb mörder opfer zeuge schauspieler sänger musiker gatte gattin witwe
     sohn tochter vater mutter bruder schwester erbe diener kutscher matrose fischer schuster
     schneider bäcker metzger schmied wirt redner reisender führer lokomotivführer apotheker
-    bibliothekar postmeister flieger heizer arbeiter unternehmer sieger gewinner
+    bibliothekar postmeister flieger heizer arbeiter unternehmer sieger gewinner bürger portier
+    korrespondent prälat edelmann
     homme femme monsieur madame personne enfant garçon fille auteur écrivain poète peintre
     artiste sculpteur architecte ingénieur inventeur compositeur prêtre curé abbé évêque
     archevêque cardinal pape moine religieuse prédicateur roi reine prince princesse empereur
@@ -71,7 +73,8 @@ _heads("person", """
     frère sœur soeur héritier domestique cocher marin pêcheur cordonnier tailleur boulanger
     boucher forgeron aubergiste orateur voyageur explorateur commissaire gendarme mécanicien
     machiniste conducteur chauffeur pharmacien bibliothécaire receveur aviateur ouvrier
-    entrepreneur vainqueur gagnant
+    entrepreneur vainqueur gagnant prélat émissaire correspondant parlementaire citoyen portier
+    noble
 """)
 _heads("organisation", """
     company firm society association committee council board bank regiment party club union
@@ -82,16 +85,17 @@ _heads("organisation", """
     zeitung blatt bahn eisenbahngesellschaft
     compagnie société maison association comité conseil banque régiment parti club union
     institution gouvernement ministère tribunal cour école collège université église paroisse
-    journal chemin commission administration
+    journal chemin commission administration organisme
 """)
 _heads("place", """
     place town city village country county parish street road square river port harbour
     island province region district state kingdom land spot building hall church hotel inn
-    where location destination
+    where location destination diocese room address quarter suburb continent prison gaol
     ort stadt dorf land landschaft gegend straße strasse platz fluss hafen insel provinz bezirk
-    staat königreich gebäude stelle
+    staat königreich gebäude stelle diözese zimmer saal adresse gefängnis erdteil
     lieu ville village pays département rue place fleuve rivière port île province région
-    canton commune endroit bâtiment terrain
+    canton commune endroit bâtiment terrain diocèse localité salle édifice adresse quartier
+    faubourg continent prison
 """)
 _heads("date", """
     date year day month time week hour season century anniversary evening morning night
@@ -99,7 +103,7 @@ _heads("date", """
     datum jahr tag monat zeit uhrzeit woche stunde jahrhundert abend morgen nacht mittag
     nachmittag vormittag jahrestag
     date année an jour mois époque semaine heure siècle soir matin nuit après-midi midi soirée
-    matinée
+    matinée moment
 """)
 _heads("duration", """
     period duration term length delay respite interval frist dauer zeitraum délai durée période
@@ -115,11 +119,11 @@ _heads("number", """
 """)
 _heads("money", """
     price cost sum fee rent wage wages salary fine rate percentage interest premium tax duty toll
-    fare subscription reward value revenue budget capital loan debt pay
+    fare subscription reward value revenue budget capital loan debt pay dividend expenditure
     preis kosten summe betrag gebühr miete lohn gehalt strafe zins zinsfuß zinsen steuer zoll
-    abgabe belohnung wert kapital anleihe schuld
+    abgabe belohnung wert kapital anleihe schuld dividende ausgaben
     prix coût somme montant frais loyer salaire amende taux pourcentage intérêt impôt droit
-    récompense valeur recette budget capital emprunt dette
+    récompense valeur recette budget capital emprunt dette dividende dépense dépenses
 """)
 _heads("name", """
     name title ship vessel steamer boat book work play opera piece song poem horse paper
@@ -135,6 +139,7 @@ _heads("description", "role part rolle rôle")
 _QUESTION_WORDS: list[tuple[str, str]] = [
     (r"how much (?:did|does|do|was|were|is|are|had|has)\b.*\b(?:cost|pay|paid|charged|fetch|sold|worth|earn|raise|spend|spent)", "money"),
     (r"how much (?:money|rent|interest|duty|tax)", "money"),
+    (r"what (?:did|does|do|would|will) (?:[\w'’.-]+ ){1,8}cost", "money"),
     (r"(?:at )?what (?:price|cost|rate|sum|fee|percentage|interest)", "money"),
     (r"wie ?viel (?:kostete|kosten|kostet|bezahlte|zahlte|betrug der preis|geld|thaler|taler|gulden|mark|franken)", "money"),
     (r"wie hoch (?:war|ist|waren) (?:der|die|das) (?:preis|kosten|lohn|miete|zins|summe|betrag|strafe|steuer)", "money"),
@@ -142,17 +147,18 @@ _QUESTION_WORDS: list[tuple[str, str]] = [
     (r"combien (?:a|ont|avait|avaient)?\s*(?:co[uû]t|pay|rapport|valu)\w*", "money"),
     (r"combien co[uû]t\w*|(?:à|a) quel (?:prix|taux)|quel (?:prix|taux|montant)|quelle somme", "money"),
     (r"how long|for how long|how many (?:years|months|weeks|days|hours|minutes)", "duration"),
-    (r"wie lange|wieviele? (?:jahre|monate|wochen|tage|stunden)|wie viele (?:jahre|monate|wochen|tage|stunden)", "duration"),
+    (r"wie lange|wie ?viele?n? (?:jahren?|monaten?|wochen|tagen?|stunden)", "duration"),
     (r"combien de (?:temps|jours|mois|ans|années|semaines|heures)|pendant combien|depuis combien", "duration"),
     (r"when|what year|which year|what date|what day|on which day|at what time|since when", "date"),
     (r"wann|seit wann|in welchem jahre?|an welchem tage?|um welche (?:zeit|uhrzeit|stunde)|"
      r"um wie ?viel uhr|bis wann", "date"),
     (r"quand|en quelle année|quelle année|quel jour|à quelle date|quelle date|depuis quand|à quelle heure", "date"),
-    (r"how many|how much|how (?:high|tall|heavy|far|wide|deep|old|large|big|long ago)", "number"),
-    (r"wie ?viele?|wieviel|wie (?:hoch|schwer|weit|breit|tief|alt|gro(?:ß|ss)|stark|lang\b)", "number"),
+    (r"how many|how much|how often|how (?:high|tall|heavy|far|wide|deep|old|large|big|long ago)", "number"),
+    (r"wie ?viele?|wieviel|wie oft|wie (?:hoch|schwer|weit|breit|tief|alt|gro(?:ß|ss)|stark|lang\b)", "number"),
     (r"combien|quel (?:âge|poids|nombre)|quelle (?:hauteur|longueur|distance|profondeur|largeur)", "number"),
     (r"what (?:was|is) the name|what (?:was|were) (?:it|they|he|she) called|what name", "name"),
-    (r"wie hie(?:ß|ss|s)|welchen namen|wie nannte", "name"),
+    (r"wie hie(?:ß|ss|s)|wie hei(?:ß|ss)t|welchen namen|wie nannte|wie (?:ist|war|lautet|lautete) .{0,60}(?:überschrieben|betitelt)|"
+     r"wie lautet(?:e)? der titel", "name"),
     (r"comment s'appel\w*|comment se nomm\w*|quel (?:est|était) le nom|quel nom|sous quel nom", "name"),
     (r"why|for what reason|what (?:caused|was the cause|was the reason|led to)", "reason"),
     (r"warum|weshalb|weswegen|wieso|aus welchem grunde?", "reason"),
@@ -177,7 +183,7 @@ _WH = re.compile(
 # "how many inhabitants", "combien d'habitants", "wie viele Stimmen", "wie hieß das Schiff",
 # "what was the ship called": the counted or named thing is the focus
 _COUNTED = re.compile(
-    r"\b(?:how many|how much|combien d[e']|combien de|wie ?viele?n?|wieviele?n?|wie hie(?:ß|ss|s) (?:der|die|das)|"
+    r"\b(?:how many|how much|combien d[e']|combien de|wie ?viele?n?|wieviele?n?|wie (?:hie(?:ß|ss|s)|hei(?:ß|ss)t) (?:der|die|das)|"
     r"what (?:was|were) the|comment s'appelait (?:le|la|l')|comment se nommait (?:le|la|l'))\s*"
     r"((?:[\w'’-]+\s+){0,1}[\w'’-]+)")
 _NAME_OF = re.compile(r"\b(?:name of(?: the)?|nom d[eu]|nom de la|namen? de[rsnm])\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)")
@@ -245,6 +251,8 @@ def head_type(head: str) -> str | None:
     "strafe" → money, "Segelschiff" → "schiff" → name)."""
     if head in _HEADS:
         return _HEADS[head]
+    if head.endswith("s") and head[:-1] in _HEADS:  # "which provinces", "quels parlementaires"
+        return _HEADS[head[:-1]]
     for i in range(1, len(head) - 3):
         if head[i:] in _HEADS and len(head[i:]) >= 4:
             return _HEADS[head[i:]]
