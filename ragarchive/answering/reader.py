@@ -19,10 +19,14 @@ retrieval/answer_type.py) every span of that type in the top passages is a candi
 Terms match directly, through the retrieval's OCR, historical and cross-lingual expansions, or
 fuzzily; a word-for-word translation counts half, since it is often only a neighbour of the right
 word. The question's numbers (a year, say) count as terms. A span that the question already gives is not an answer, nor is one in the article's
-title line at the head of a chunk. For *reason* and *description*
-questions there is no span: units score by their context, by what they add beyond the question's
-own words (a unit that only restates the premise loses to its neighbour that adds something),
-and by causal cue words for *why*.
+title line at the head of a chunk.
+
+Every unit of the top passages has a score of its own, the probability that it states the asked
+fact (``unit_score``): its relevance, what it adds beyond the question's words, whether it is the
+unit that restates the question (the premise) or the one right after or before it — the fact is
+very often in the sentence after the premise — and the best typed candidate it holds. For
+*reason* and *description* questions, which have no span, the best unit is the answer; for typed
+ones the units choose what to quote beside the fact.
 
 The reading's features (best score, focus, margin to the runner-up) join the gate's retrieval
 features in one calibrated confidence, so that a confident answer means a found fact.
@@ -83,10 +87,9 @@ class Candidate:
 class Reading:
     expected: ExpectedAnswer
     candidates: list[Candidate]  # best first, at most one per distinct fact
-    premise: dict[int, tuple[int, int]]  # passage n -> the unit that best restates the question
     terms_found: list[str]  # question terms present in the top passage (for refusal messages)
-    # the best units as an untyped reading scores them: what to quote for a typed question whose
-    # best candidate is too unsure to be stated as the fact
+    # the units of the top passages, best first by ``unit_score``: the answer of an untyped
+    # question, what a typed answer quotes beside its fact (or instead of an unsure one)
     units: list[Candidate] = field(default_factory=list)
 
     @property
@@ -126,7 +129,6 @@ def read(
     given = _given(forms, expected) | {v for vs in focus.values() for v, _ in vs}
     out: list[Candidate] = []
     quotable: list[Candidate] = []
-    premise: dict[int, tuple[int, int]] = {}
     found_top: list[str] = []
     read_passages = [read_passage(text, forms, similarities or {}) for _, _, text in passages[:MAX_PASSAGES]]
     best_share = max((share for _, _, _, share in read_passages), default=0.0)
@@ -134,7 +136,6 @@ def read(
         if not units:
             continue
         best_premise = max(range(len(units)), key=lambda i: (units[i].share(len(terms)), -i))
-        premise[n] = (units[best_premise].start, units[best_premise].end)
         if rank == 0:
             found_top = [t for t in terms if any(t in u.terms for u in units)]
         # a short news item is about its topic throughout: "Il a été construit … pour une dépense
@@ -151,13 +152,13 @@ def read(
         quotable += _untyped(page, typed, bool(focus), expected, len(terms))
     quotable = _distinct(quotable)
     if not expected.typed:
-        return Reading(expected, quotable, premise, found_top, quotable)
-    return Reading(expected, _distinct(out), premise, found_top, quotable)
+        return Reading(expected, quotable, found_top, quotable)
+    return Reading(expected, _distinct(out), found_top, quotable)
 
 
 @dataclass
 class _Page:
-    """One passage as the typed reading sees it."""
+    """One passage as the reading sees it."""
 
     n: int
     text: str
