@@ -1,13 +1,20 @@
-"""Fit the reader's candidate score (ragarchive/data/reader_weights.json) on the calibration
-questions: demo + METS/ALTO (bench/reader_replay.py's ``fit`` set), never the development ones.
+"""Fit the reader's two scores (ragarchive/data/reader_weights.json) on the calibration
+questions: demo, METS/ALTO and the real-OCR fitting questions of bench/questions/fit-ocr.jsonl
+(bench/reader_replay.py's ``fit`` set), never the development ones.
 
-Every typed candidate of every answerable typed question is a row: its score parts
-(answering/reader.py: context, proximity, focus, strength, rank, apposition, similarity, premise
-nearness, weak span, question terms within 100 characters, the passage's coverage of the question) and whether it is the reference answer. A logistic regression (L2, not
-balanced: the score is the probability that a candidate is the answer) learns how much each part says; ``--cv`` first reports, archive by archive, how often
-a model fitted on the *other* archive puts the reference first (does the fit carry?). Then
-``fact_floor``, the score under which the answer quotes its best sentence instead of stating a
-fact, is the grid value at which most calibration questions show their fact.
+* **Candidates.** Every typed candidate of every answerable typed question is a row: its score
+  parts (answering/reader.py: context, proximity, focus, strength, rank, apposition, similarity,
+  premise nearness, weak span, question terms within 100 characters, the passage's coverage of
+  the question) and whether it is the reference answer.
+* **Units.** Every quotable unit of the top passages of every answerable question is a row: its
+  parts (relevance, what it adds, its place next to the premise, the best candidate it holds, …)
+  and whether it states the reference (or is the evidence sentence of a cross-lingual question).
+  Fitted after the candidates: a unit's "candidate" part is the new candidate score.
+
+Each is a logistic regression (L2, not balanced: the score is the probability that a candidate
+is the answer, a unit states it). ``--cv`` first reports, archive by archive, how often a model
+fitted on the *other* archives puts the reference (the stating unit) first. Then ``fact_floor``,
+the score under which the answer quotes its best units instead of stating a fact.
 
     .venv/bin/python bench/reader_replay.py --collect fit     # once: cache the retrievals
     .venv/bin/python bench/fit_reader.py [--cv]

@@ -96,3 +96,20 @@ def test_an_unsure_fact_is_not_stated_the_two_best_sentences_are_quoted_instead(
     assert not sure.declined and not sure.text.startswith("According to")  # a fact leads
     assert not unsure.declined and unsure.text.startswith("According to The Wendmouth Gazette")
     assert "lit for the first time" in unsure.text and unsure.text.count('"') == 2  # one quote, two units
+
+
+def test_the_fact_is_quoted_with_the_passages_best_other_sentence() -> None:
+    """The fact's own sentence often only continues the one that restates the question: the
+    quote gives both (at most two units), in reading order."""
+    item = EvidenceItem(1, "Le Courrier de Valmarbe", "Le pont", "1861-02-09", "2", "fr",
+                        "Le pont suspendu de Valmarbe a été livré à la circulation le dimanche 3 février. "
+                        "Il a été construit en dix-huit mois pour une dépense de 142,000 francs. "
+                        "La musique municipale a joué le soir.")
+    q = analyse_question("Combien a coûté le pont suspendu de Valmarbe ?", "fr")
+    draft = ExtractiveGenerator().generate(GenerationRequest(q.text, q.language, [item], q.terms, {}))
+    assert draft.text.startswith("142,000 francs [1]. Selon Le Courrier de Valmarbe")
+    quote = draft.text.split('"')[1]
+    assert quote == ("Le pont suspendu de Valmarbe a été livré à la circulation le dimanche 3 février. "
+                     "Il a été construit en dix-huit mois pour une dépense de 142,000 francs.")
+    assert ExtractiveGenerator(max_sentences=1).generate(
+        GenerationRequest(q.text, q.language, [item], q.terms, {})).text.split('"')[1].startswith("Il a été")

@@ -7,6 +7,7 @@ import pytest
 from ragarchive.answering.reader import read
 from ragarchive.answering.sentences import unit_bounds
 from ragarchive.answering.spans import find_spans
+from ragarchive.retrieval.answer_type import expected_answer
 from ragarchive.retrieval.query import analyse_question
 
 BRIDGE = ("Le pont suspendu de Valmarbe a été livré à la circulation le dimanche 3 février. "
@@ -75,3 +76,27 @@ def test_the_candidate_score_is_the_fitted_model_and_a_probability() -> None:
     strong = typed_score({"context": 1.0, "proximity": 1.0, "focus": 1.0, "strength": 1.0, "rank": 1.0})
     weak = typed_score({"context": 0.1, "proximity": 0.0, "focus": 0.0, "strength": 0.35, "rank": 0.5})
     assert 0.0 < weak < strong < 1.0
+
+
+def test_the_unit_score_is_fitted_and_favours_the_sentence_after_the_premise() -> None:
+    """A unit with a typed candidate right after the sentence that restates the question is more
+    likely to state the fact than the premise itself, or than a unit elsewhere."""
+    from ragarchive.answering.reader import _weights, unit_score
+
+    assert _weights()["fit"]["questions_with_stating_unit"] > 0  # fitted by bench/fit_reader.py
+    base = {"context": 0.6, "own": 0.1, "adds": 1.0, "focus": 0.5, "rank": 1.0, "similarity": 0.3,
+            "embedded": 1.0, "coverage": 1.0, "typed": 1.0}
+    after = unit_score(base | {"after_premise": 1.0, "candidate": 0.5, "has_candidate": 1.0})
+    premise = unit_score(base | {"premise": 1.0, "own": 0.6})
+    far = unit_score(base | {"context": 0.2, "similarity": 0.0})
+    assert 0.0 < far < premise < after < 1.0
+
+
+def test_every_quotable_unit_is_scored_best_first() -> None:
+    expected = expected_answer("How much did the new bridge over the Marbe cost?")
+    text = ("The new bridge over the Marbe was opened on Sunday. It cost 142,000 francs. "
+            "The band of the fire brigade played in the evening.")
+    reading = read(expected, ["new", "bridge", "marbe", "cost"], {}, [(1, "", text)])
+    assert [u.score for u in reading.units] == sorted((u.score for u in reading.units), reverse=True)
+    assert reading.best.text == "142,000 francs"
+    assert all(0.0 < u.score < 1.0 for u in reading.units)
