@@ -13,18 +13,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from ragarchive.evaluation import cer
+from ragarchive.ingest.clean import CleaningOptions, clean_document, tokenize_words
+from ragarchive.ingest.formats.text import parse_jsonl
+from ragarchive.ingest.lexicon import Lexicon
 
-from ingest.clean import CleaningOptions, clean_document, tokenize_words  # noqa: E402
-from ingest.formats.text import parse_jsonl  # noqa: E402
-from ingest.lexicon import Lexicon  # noqa: E402
-from ragarchive.evaluation import cer  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _ground_truth(path: Path) -> dict[str, str]:

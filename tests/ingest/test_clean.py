@@ -6,8 +6,8 @@ from collections import Counter
 
 import pytest
 
-from ingest.clean import CleaningOptions, clean_document, clean_string, normalise_chars, tokenize_words
-from ingest.lexicon import Lexicon
+from ragarchive.ingest.clean import CleaningOptions, clean_document, clean_string, normalise_chars, tokenize_words
+from ragarchive.ingest.lexicon import Lexicon
 from ragarchive.types import Block, Document, Line, Word
 
 

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from ingest.lexicon import Lexicon
+from ragarchive.ingest.lexicon import Lexicon
 
 
 @pytest.fixture(scope="module")
