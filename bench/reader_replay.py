@@ -11,8 +11,9 @@ cached rows are read again with the current reader and extractive generator, and
 * ``auroc_reader``: the best candidate's reader score, answerable-with-the-fact against
   near-misses (can the reader's own score tell a found fact from a missing one?).
 
-Sets: ``fit`` — the calibration questions (demo + METS/ALTO), the ones to tune on; ``dev`` — the
-development questions, to measure only. Never tune on ``dev``.
+Sets: ``fit`` — the calibration questions (demo, METS/ALTO, and the real-OCR fitting questions of
+bench/questions/fit-ocr.jsonl on documents no development question uses), the ones to tune on;
+``dev`` — the development questions, to measure only. Never tune on ``dev``.
 
     .venv/bin/python bench/reader_replay.py --collect fit|dev
     .venv/bin/python bench/reader_replay.py fit|dev [--show N]

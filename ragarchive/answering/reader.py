@@ -149,7 +149,7 @@ def read(
                      term_positions(tokens, matches), share / best_share if best_share else 0.0)
         typed = _typed(page, focus, expected, given, len(terms)) if expected.typed else []
         out += typed
-        quotable += _untyped(page, typed, bool(focus), expected, len(terms))
+        quotable += _units(page, typed, bool(focus), expected, len(terms))
     quotable = _distinct(quotable)
     if not expected.typed:
         return Reading(expected, quotable, found_top, quotable)
@@ -259,7 +259,7 @@ def _premise_nearness(i: int, premise: int) -> float:
     return {0: 1.0, 1: 0.5}.get(abs(i - premise), 0.0)
 
 
-def _untyped(page: _Page, typed: list[Candidate], has_focus: bool, expected: ExpectedAnswer,
+def _units(page: _Page, typed: list[Candidate], has_focus: bool, expected: ExpectedAnswer,
              n_terms: int) -> list[Candidate]:
     """Every unit of the passage as a possible answer (or quote): its relevance, what it adds
     beyond the question's words, where it stands relative to the premise, the typed candidates
