@@ -133,14 +133,15 @@ class AskService:
         run_id: str | None = None,
     ) -> AskResult:
         """Decide, then write the audit record (no record, no result: see audit.AuditError)."""
-        result = self._decide(question, filters, on_token)
+        result = self.decide(question, filters, on_token)
         if self.audit is not None and self.audit.enabled:
-            record = build_record(result, self.audit, self._index_fingerprint(), user=user, run_id=run_id)
+            record = build_record(result, self.audit, self.index_fingerprint(), user=user, run_id=run_id)
             self.audit.write(record)
             result.record_id = record["record_id"]
         return result
 
-    def _index_fingerprint(self) -> dict[str, Any]:
+    def index_fingerprint(self) -> dict[str, Any]:
+        """The archive, embedder and counts that an audit record or a calibration is bound to."""
         counts = self._content_counts()
         return {
             "archive": self.settings.archive,
@@ -159,9 +160,11 @@ class AskService:
             cached = self._counts = (key, db.counts())
         return cached[1]
 
-    def _decide(
-        self, question: str, filters: Filters | None, on_token: TokenSink | None
+    def decide(
+        self, question: str, filters: Filters | None = None, on_token: TokenSink | None = None
     ) -> AskResult:
+        """Answer or refuse, without writing an audit record (calibration asks thousands of
+        synthetic questions that are no user's decisions)."""
         t0 = time.perf_counter()
         query = analyse_question(question, self.settings.retrieval.default_language, filters)
         retrieval = self.retriever.retrieve(query)

@@ -44,13 +44,16 @@ import random
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
 from .retrieval.gate import FEATURES, PROBES
 from .retrieval.query import Filters, content_terms
 from .stores import word_counts
+
+if TYPE_CHECKING:
+    from .asking import AskService
 
 
 LANGUAGES = ("de", "en", "fr")  # the languages questions are translated into (wordfreq has them)
@@ -181,7 +184,7 @@ def prior_rows() -> list[tuple[dict[str, float], int]]:
     return [(r["features"], int(r.get("label", r["answerable"]))) for r in json.loads(text)]
 
 
-def calibrate(service: Any, n: int = 60, target_precision: float = 0.9, seed: int = 0,
+def calibrate(service: AskService, n: int = 60, target_precision: float = 0.9, seed: int = 0,
               labels: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     from sklearn.metrics import roc_auc_score
 
@@ -189,10 +192,10 @@ def calibrate(service: Any, n: int = 60, target_precision: float = 0.9, seed: in
     translator = WordTranslator(service.retriever.embedder.embed_documents)
     for q in phrase_questions(synthetic_questions(service.retriever.db, n, seed), translator, seed):
         held = () if q["answerable"] else (q["doc_id"],)
-        result = service._decide(q["question"], Filters(exclude_documents=held), None)
+        result = service.decide(q["question"], Filters(exclude_documents=held), None)
         rows.append((result.gate.features, int(q["answerable"])))
     for probe in PROBES:
-        result = service._decide(probe, None, None)
+        result = service.decide(probe, None, None)
         rows.append((result.gate.features, 0))
     rows += near_miss_rows(service, near_miss_questions(service.retriever.db, n // 2, seed))
     rows += prior_rows()
@@ -214,7 +217,7 @@ def calibrate(service: Any, n: int = 60, target_precision: float = 0.9, seed: in
         "another language, off-topic probes, near-misses from typed spans (sentence visible / "
         "hidden from the reader), the default calibration's labelled questions"
         + (f", {len(labels)} reviewer labels" if labels else "") + ".",
-        "index": service._index_fingerprint(),
+        "index": service.index_fingerprint(),
         "fit": {
             "questions": int(len(y)),
             "answerable": int(y.sum()),
@@ -267,16 +270,16 @@ def near_miss_questions(db: Any, n: int, seed: int = 0) -> list[dict[str, Any]]:
     return out
 
 
-def near_miss_rows(service: Any, questions: list[dict[str, Any]]) -> list[tuple[dict[str, float], int]]:
+def near_miss_rows(service: AskService, questions: list[dict[str, Any]]) -> list[tuple[dict[str, float], int]]:
     """Each question with its sentence visible (1 when the reader's best candidate is the span)
     and hidden (0)."""
     rows = []
     for q in questions:
-        seen = service._decide(q["question"], None, None)
+        seen = service.decide(q["question"], None, None)
         best = seen.reading.best if seen.reading else None
         found = best is not None and (q["span"] in best.text or best.text in q["span"])
         rows.append((seen.gate.features, int(found)))
-        hidden = service._decide(q["question"], Filters(hide_sentences=(q["sentence"],)), None)
+        hidden = service.decide(q["question"], Filters(hide_sentences=(q["sentence"],)), None)
         rows.append((hidden.gate.features, 0))
     return [(f, y) for f, y in rows if f]
 
