@@ -20,7 +20,7 @@ from .audit import AuditLog, build_record
 from .config import Settings
 from .errors import BackendError
 from .retrieval.fuse import Passage
-from .retrieval.gate import Calibration, GateDecision, gate
+from .retrieval.gate import Calibration, GateDecision, archive_background, gate
 from .retrieval.query import Filters, analyse_question
 from .retrieval.retriever import HybridRetriever, Retrieval
 
@@ -179,7 +179,7 @@ class AskService:
         timings["read"] = time.perf_counter() - t
         t = time.perf_counter()
         decision = gate(
-            retrieval, self.calibration, self.retriever.background(), self.settings.gate.threshold,
+            retrieval, self.calibration, archive_background(self.retriever), self.settings.gate.threshold,
             reader_features=reading.features(),
         )
         timings["gate"] = time.perf_counter() - t

@@ -18,6 +18,7 @@ import pytest
 
 from ragarchive.answering.prompting import REFUSAL_MARKER
 from ragarchive.config import load_settings
+from ragarchive.retrieval.gate import archive_background
 from ragarchive.retrieval.query import Filters
 from ragarchive.services import build_ask_service
 
@@ -210,12 +211,12 @@ def test_a_stalled_server_times_out_as_a_backend_error(data_dir: Path, ollama_se
 
 
 def test_the_gate_background_is_measured_once_per_index_state(service) -> None:
-    first = service.retriever.background()
+    first = archive_background(service.retriever)
     stored = json.loads(service.retriever.db.get_meta("gate_background"))
     assert stored["key"].endswith(f"|{service.retriever.db.content_key()}")
     assert (stored["mean"], stored["sd"]) == (first.mean, first.sd)
     assert 0.5 < first.mean < 0.95 and first.sd >= 0.01
-    assert service.retriever.background() == first
+    assert archive_background(service.retriever) == first
 
 
 def test_cli_prints_a_refusal_readably_with_its_reason(data_dir: Path) -> None:

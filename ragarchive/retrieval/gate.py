@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from .fuse import Passage
-from .retriever import Retrieval
+from .retriever import HybridRetriever, Retrieval
 
 FEATURES = (
     "dense_z", "dense_margin", "coverage", "agreement", "lexical_top", "sentence_support",
@@ -155,6 +155,25 @@ def measure_background(best_similarity: Any) -> Background:
     mean = sum(sims) / len(sims)
     sd = (sum((x - mean) ** 2 for x in sims) / len(sims)) ** 0.5
     return Background(mean, max(sd, 0.01))
+
+
+def archive_background(retriever: HybridRetriever) -> Background:
+    """The archive's off-topic similarity background, measured once per index state (embedder
+    and indexed content) and kept in the archive's SQLite meta table."""
+    key = f"{retriever.embedder.fingerprint}|{retriever.db.content_key()}"
+    stored = retriever.db.get_meta("gate_background")
+    if stored:
+        data = json.loads(stored)
+        if data.get("key") == key:
+            return Background(data["mean"], data["sd"])
+
+    def best(question: str) -> float:
+        hits = retriever.dense.query(retriever.embedder.embed_query(question), 1)
+        return hits[0][1] if hits else 0.0
+
+    bg = measure_background(best)
+    retriever.db.set_meta("gate_background", json.dumps({"key": key, "mean": bg.mean, "sd": bg.sd}))
+    return bg
 
 
 def gate(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import Callable, Mapping
 
 import numpy as np
 
@@ -25,9 +25,6 @@ from .expand import (
 )
 from .fuse import FusedHit, Passage, RankedList, merge_adjacent, reciprocal_rank_fusion
 from .query import Query
-
-if TYPE_CHECKING:
-    from .gate import Background
 
 KEEP_WORDS, KEEP_TRIGRAMS = 2, 8  # searched whatever their count (see prune_common)
 _WORDLISTS = ("de", "fr", "en", "it", "nl", "es", "pt", "sv", "da", "pl", "la")
@@ -102,28 +99,6 @@ class HybridRetriever:
         if self._languages is None:
             self._languages = self.db.languages()
         return self._languages
-
-    def background(self) -> "Background":
-        """The archive's off-topic similarity background for the gate, measured once per index
-        state (embedder and indexed content) and kept in the archive's SQLite meta table."""
-        import json
-
-        from .gate import Background, measure_background
-
-        key = f"{self.embedder.fingerprint}|{self.db.content_key()}"
-        stored = self.db.get_meta("gate_background")
-        if stored:
-            data = json.loads(stored)
-            if data.get("key") == key:
-                return Background(data["mean"], data["sd"])
-
-        def best(question: str) -> float:
-            hits = self.dense.query(self.embedder.embed_query(question), 1)
-            return hits[0][1] if hits else 0.0
-
-        bg = measure_background(best)
-        self.db.set_meta("gate_background", json.dumps({"key": key, "mean": bg.mean, "sd": bg.sd}))
-        return bg
 
     def retrieve(self, query: Query, *, expansions: list[str] | None = None) -> Retrieval:
         enabled = set(self.settings.expansions if expansions is None else expansions)
