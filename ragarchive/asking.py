@@ -9,98 +9,20 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .answering.generators import Generator, GenerationRequest, TokenSink
-from .answering.grounding import Verification, verify
+from .answering.grounding import verify
 from .answering.prompting import EvidenceItem, missing_fact_message, refusal_message
 from .answering.reader import Reading, read
 from .audit import AuditLog, build_record
 from .config import Settings
 from .errors import BackendError
 from .retrieval.fuse import Passage
-from .retrieval.gate import Calibration, GateDecision, archive_background, gate
+from .retrieval.gate import Calibration, archive_background, gate
 from .retrieval.query import Filters, analyse_question
+from .results import AskResult, Citation
 from .retrieval.retriever import HybridRetriever, Retrieval
-
-REASONS = ("no_evidence", "weak_evidence", "model_declined", "unsupported_answer", "backend_error")
-
-
-@dataclass
-class Citation:
-    n: int
-    document_id: str
-    chunk_id: str
-    title: str
-    newspaper: str
-    date: str
-    page: int | None
-    language: str
-    snippet: str
-    score: float
-    chunk_ids: list[str] = field(default_factory=list)
-    text: str = ""  # the whole passage as given to the generator
-    source_path: str = ""
-    regions: list[dict] = field(default_factory=list)  # page boxes the passage covers
-    ocr_conf: float | None = None  # mean OCR word confidence of the chunk, when the format has it
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "n": self.n,
-            "document_id": self.document_id,
-            "chunk_id": self.chunk_id,
-            "title": self.title,
-            "newspaper": self.newspaper,
-            "date": self.date,
-            "page": self.page,
-            "language": self.language,
-            "snippet": self.snippet,
-            "score": round(self.score, 5),
-        }
-
-
-@dataclass
-class AskResult:
-    decision: str  # "answer" | "refuse"
-    reason: str | None
-    text: str
-    language: str
-    confidence: float
-    threshold: float
-    citations: list[Citation]
-    passages: list[Citation]  # the closest passages (all evidence considered)
-    # what the audit and the UI need besides the public fields
-    question: str = ""
-    filters: Filters = field(default_factory=Filters)
-    retrieval: Retrieval | None = None
-    gate: GateDecision | None = None
-    verification: Verification | None = None
-    generator: str = ""
-    model: str | None = None
-    prompt_name: str | None = None
-    prompt_sha256: str | None = None
-    draft: str = ""
-    draft_scores: list[dict] = field(default_factory=list)  # extractive: best candidates scored
-    reading: Reading | None = None  # the reader's expected answer and candidates
-    answer_span: dict | None = None  # the fact shown: text, citation n, offsets in that passage
-    detail: str = ""
-    timings: dict[str, float] = field(default_factory=dict)
-    record_id: str | None = None  # the audit record written for this decision
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "decision": self.decision,
-            "reason": self.reason,
-            "text": self.text,
-            "language": self.language,
-            "confidence": round(self.confidence, 4),
-            "threshold": round(self.threshold, 4),
-            "answer_span": self.answer_span,
-            "expected_answer": self.reading.expected.to_json() if self.reading else None,
-            "citations": [c.to_json() for c in self.citations],
-            "passages": [p.to_json() for p in self.passages],
-        }
 
 
 class AskService:

@@ -27,7 +27,7 @@ from . import __version__
 from .errors import RagArchiveError
 
 if TYPE_CHECKING:
-    from .asking import AskResult
+    from .results import AskResult
 
 SCHEMA_VERSION = 2  # 2: the reader's expected answer, candidates and the answer span
 TOP_HITS = 10  # hits kept per ranked list

@@ -13,7 +13,7 @@ from ragarchive.answering.prompting import (
     refusal_message,
     render_grounded_prompt,
 )
-from ragarchive.asking import REASONS
+from ragarchive.results import REASONS
 from ragarchive.errors import ConfigError
 
 
