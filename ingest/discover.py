@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 from ragarchive.errors import ParseError
+from ragarchive.types import SourceFile
 
 from .formats.xmlsafe import SNIFF_BYTES, declares_entities, decode_head, looks_binary, sniff_root
 
@@ -32,13 +32,6 @@ _OCR_KINDS = {"alto", "hocr", "pagexml", "text"}
 # An .xml file too broken to recognise is passed on as ALTO, the commonest XML page format;
 # parse() then fails on it with the reason (empty, binary, entities ...).
 UNREADABLE_XML_KIND = "alto"
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    path: Path  # absolute
-    kind: str  # "mets" | "alto" | "hocr" | "pagexml" | "text" | "jsonl" | "image"
-    related: tuple[Path, ...] = ()  # e.g. the ALTO pages a METS file references, a .txt's sidecar
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[SourceFile], list[tuple[Path, str]]]:

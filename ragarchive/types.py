@@ -7,10 +7,20 @@ behaviour beyond small conveniences, so every stage can be tested on hand-built 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 # (x, y, width, height) in the source's own pixel units.
 Box = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One input file as discovery found it, with the format it will be parsed as."""
+
+    path: Path  # absolute
+    kind: str  # "mets" | "alto" | "hocr" | "pagexml" | "text" | "jsonl" | "image"
+    related: tuple[Path, ...] = ()  # e.g. the ALTO pages a METS file references, a .txt's sidecar
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from lxml import etree
 from ragarchive.errors import ParseError
 from ragarchive.types import Block, Box, Document, Line, Word
 
-from . import ParseResult, base_id, finite_coordinate, page_from_name, small_int
+from .common import ParseResult, base_id, finite_coordinate, page_from_name, small_int
 from .xmlsafe import local_name, namespace, parse_xml
 
 _VERSIONS = {

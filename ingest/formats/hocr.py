@@ -20,7 +20,7 @@ from lxml import etree
 from ragarchive.errors import ParseError
 from ragarchive.types import Block, Box, Document, Line, Word
 
-from . import ParseResult, base_id, finite_coordinate, page_from_name, small_int
+from .common import ParseResult, base_id, finite_coordinate, page_from_name, small_int
 from .xmlsafe import parse_html_bytes, parse_xml_bytes, read_bytes
 
 _NO_CLASSES: frozenset[str] = frozenset()

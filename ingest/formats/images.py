@@ -20,7 +20,7 @@ from typing import Any
 
 from ragarchive.errors import ParseError
 
-from . import DEFAULT_OCR_LANGUAGES, ParseResult, base_id, page_from_name
+from .common import DEFAULT_OCR_LANGUAGES, ParseResult, base_id, page_from_name
 from .hocr import parse_hocr_bytes
 from .xmlsafe import MAX_FILE_BYTES
 

@@ -31,7 +31,7 @@ from lxml import etree
 from ragarchive.errors import ParseError
 from ragarchive.types import Block, Document
 
-from . import ParseResult, base_id, date_from_name, iso_date, norm_language, small_int
+from .common import ParseResult, base_id, date_from_name, iso_date, norm_language, small_int
 from .alto import AltoFile, read_alto
 from .xmlsafe import local_name, parse_xml
 

@@ -16,7 +16,7 @@ from lxml import etree
 from ragarchive.errors import ParseError
 from ragarchive.types import Block, Box, Document, Line, Word
 
-from . import ParseResult, base_id, finite_coordinate, norm_language, page_from_name
+from .common import ParseResult, base_id, finite_coordinate, norm_language, page_from_name
 from .xmlsafe import local_name, namespace, parse_xml
 
 

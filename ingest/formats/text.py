@@ -24,7 +24,7 @@ from charset_normalizer import from_bytes
 from ragarchive.errors import ParseError
 from ragarchive.types import Block, Document, Line, Word
 
-from . import ParseResult, base_id, iso_date, norm_language, small_int
+from .common import ParseResult, base_id, iso_date, norm_language, small_int
 from .xmlsafe import looks_binary, read_bytes, wide_encoding
 
 # Sidecar/manifest keys with a field of their own in Document; everything else goes to meta.
