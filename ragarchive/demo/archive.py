@@ -14,7 +14,7 @@ import random
 from collections import Counter
 from typing import Any
 
-from . import writers
+from .writers import alto_page, hocr_page, mets_issue, png_article, sidecar, text_export
 from .articles import ARTICLES, PAPERS
 from .layout import PageSetter, SetArticle, set_article
 
@@ -37,13 +37,13 @@ def archive_files(seed: int) -> dict[str, bytes]:
             text_numbers[(paper, date, page)] += 1
             doc_id = f"{info['slug']}-{date}-p{page}-a{text_numbers[(paper, date, page)]}"
             setting = _set(article, seed)
-            files[f"{info['folder']}/text/{doc_id}.txt"] = writers.text_export(setting)
-            files[f"{info['folder']}/text/{doc_id}.json"] = writers.sidecar(doc_id, paper, article)
+            files[f"{info['folder']}/text/{doc_id}.txt"] = text_export(setting)
+            files[f"{info['folder']}/text/{doc_id}.json"] = sidecar(doc_id, paper, article)
         elif fmt == "image":
             name = f"{info['slug']}-{date}-p{page}.png"
-            files[f"{info['folder']}/images/{name}"] = writers.png_article(paper, article)
+            files[f"{info['folder']}/images/{name}"] = png_article(paper, article)
             # tesseract reads only the text; title, date and language come from the sidecar
-            files[f"{info['folder']}/images/{name[:-4]}.json"] = writers.sidecar(
+            files[f"{info['folder']}/images/{name[:-4]}.json"] = sidecar(
                 name[:-4], paper, article)
         else:
             raise ValueError(f"unknown format {fmt!r} for {article['title']!r}")
@@ -55,10 +55,10 @@ def archive_files(seed: int) -> dict[str, bytes]:
         for i, article in enumerate(articles):
             setter.article(i, _set(article, seed))
         stem = f"{info['slug']}-{date}-p{page}"
-        files[f"{info['folder']}/hocr/{stem}.hocr"] = writers.hocr_page(
+        files[f"{info['folder']}/hocr/{stem}.hocr"] = hocr_page(
             setter.page, f"{stem}.tif", info["tesseract_language"])
         page_record = {**articles[0], "title": " / ".join(a["title"] for a in articles)}
-        files[f"{info['folder']}/hocr/{stem}.json"] = writers.sidecar(stem, paper, page_record)
+        files[f"{info['folder']}/hocr/{stem}.json"] = sidecar(stem, paper, page_record)
     files["README.md"] = readme().encode("utf-8")
     return dict(sorted(files.items()))
 
@@ -87,10 +87,10 @@ def _issue_files(paper: str, date: str, articles: list[dict[str, Any]], seed: in
             heading, body = setter.article(len(placed), _set(article, seed))
             placed.append((article, [(page, b) for b in heading], [(page, b) for b in body]))
         href = f"alto/{info['slug']}-{date}-p{page:03d}.xml"
-        files[f"{folder}/{href}"] = writers.alto_page(
+        files[f"{folder}/{href}"] = alto_page(
             setter.page, f"{info['slug']}-{date}-p{page:03d}.tif", info["language"], font)
         pages.append((page, href))
-    files[f"{folder}/{info['slug']}-{date}-mets.xml"] = writers.mets_issue(
+    files[f"{folder}/{info['slug']}-{date}-mets.xml"] = mets_issue(
         paper, info, date, pages, masthead, placed)
     return files
 

@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import noise
+from .noise import NoisyWord, garbage_line, hyphen_points, long_s_text, noisy_word, split_edges
 
 PAGE_WIDTH, PAGE_HEIGHT = 2480, 3508
 # Four narrow columns (about 32 characters a line) as in papers of the time; narrow columns are
@@ -122,10 +122,10 @@ def set_article(article: dict[str, Any], script: str, rng: random.Random) -> Set
     rate = NOISE_RATE[script]
     german_fraktur = script == "fraktur"
 
-    def read(text: str, rate: float) -> list[noise.NoisyWord]:
+    def read(text: str, rate: float) -> list[NoisyWord]:
         if german_fraktur:
-            text = noise.long_s_text(text)
-        return [noise.noisy_word(tok, rng, script, rate) for tok in text.split()]
+            text = long_s_text(text)
+        return [noisy_word(tok, rng, script, rate) for tok in text.split()]
 
     heading = _wrap(read(article["title"], rate / 2), "heading", rng, script, hyphenate=False)
     paragraphs = [_wrap(read(par, rate), "body", rng, script)
@@ -136,12 +136,12 @@ def set_article(article: dict[str, Any], script: str, rng: random.Random) -> Set
         slots = [i for i in range(1, len(paragraphs[par]) + 1)
                  if paragraphs[par][i - 1].tokens[-1].hyp != 1]
         at = rng.choice(slots)
-        junk = [Token(w.text, w.conf, garbage=True) for w in noise.garbage_line(rng)]
+        junk = [Token(w.text, w.conf, garbage=True) for w in garbage_line(rng)]
         paragraphs[par].insert(at, SetLine(junk))
     return SetArticle(article, heading, paragraphs)
 
 
-def _wrap(words: list[noise.NoisyWord], role: str, rng: random.Random, script: str,
+def _wrap(words: list[NoisyWord], role: str, rng: random.Random, script: str,
           hyphenate: bool = True) -> list[SetLine]:
     scale = _ROLES[role][0]
     space = round(_SPACE * scale)
@@ -173,8 +173,8 @@ def _wrap(words: list[noise.NoisyWord], role: str, rng: random.Random, script: s
 
 def _split(token: str, room: int, scale: float) -> tuple[str, str] | None:
     """The longest hyphenation of ``token`` whose first part (plus hyphen) fits in ``room``."""
-    lead, core, trail = noise.split_edges(token)
-    for point in reversed(noise.hyphen_points(core)):
+    lead, core, trail = split_edges(token)
+    for point in reversed(hyphen_points(core)):
         first = lead + core[:point]
         if text_width(first + "-", scale) <= room:
             return first, core[point:] + trail
