@@ -210,7 +210,7 @@ class Ingestor:
             return self._failed(source, file_hash, str(exc))
         except Exception as exc:  # a bug must not cost the rest of the batch
             return self._failed(source, file_hash, f"internal error: {type(exc).__name__}: {exc}")
-        self._mark_pending(source, file_hash)
+        self.db.mark_pending(str(source.path), source.kind, file_hash)
         t_embed = time.perf_counter()
         vectors = self.embedder.embed_documents([c.text for c in prepared.chunks])
         report.embed_seconds += time.perf_counter() - t_embed
@@ -242,14 +242,6 @@ class Ingestor:
     def _failed(self, source: SourceFile, file_hash: str, error: str) -> FileReport:
         self.db.mark_failed(str(source.path), source.kind, file_hash, error)
         return FileReport(str(source.path), "failed", source.kind, error=error)
-
-    def _mark_pending(self, source: SourceFile, file_hash: str) -> None:
-        with self.db.transaction() as c:
-            c.execute(
-                "INSERT INTO files (path, hash, kind, status, updated) VALUES (?, ?, ?, "
-                "'pending', ?) ON CONFLICT(path) DO UPDATE SET status='pending', error=NULL",
-                (str(source.path), file_hash, source.kind, time.time()),
-            )
 
     def _parse(self, source: SourceFile) -> Any:
         from .formats import parse

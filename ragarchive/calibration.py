@@ -50,7 +50,7 @@ import numpy as np
 
 from .retrieval.gate import FEATURES, PROBES
 from .retrieval.query import Filters, content_terms
-from .stores import word_counts
+from .stores import ArchiveDB, word_counts
 
 if TYPE_CHECKING:
     from .asking import AskService
@@ -60,13 +60,11 @@ LANGUAGES = ("de", "en", "fr")  # the languages questions are translated into (w
 CROSS_LINGUAL_SHARE = 1 / 3
 
 
-def synthetic_questions(db: Any, n: int, seed: int = 0) -> list[dict[str, Any]]:
+def synthetic_questions(db: ArchiveDB, n: int, seed: int = 0) -> list[dict[str, Any]]:
     """n answerable and n held-out unanswerable questions: question, doc_id, answerable,
     language (of the source document)."""
     rng = random.Random(seed)
-    rows = db.conn.execute(
-        "SELECT c.chunk_id, c.doc_id, c.text, d.language FROM chunks c JOIN documents d "
-        "USING (doc_id) WHERE length(c.text) > 300 ORDER BY c.rowid").fetchall()
+    rows = db.long_chunks()
     rng.shuffle(rows)
     vocab = db.vocabulary()
     out: list[dict[str, Any]] = []
@@ -169,11 +167,10 @@ def _question_from(text: str, vocab: dict[str, int], rng: random.Random) -> str 
     return " ".join(chosen)
 
 
-def _absent_elsewhere(db: Any, question: str, doc_id: str, vocab: dict[str, int]) -> bool:
+def _absent_elsewhere(db: ArchiveDB, question: str, doc_id: str, vocab: dict[str, int]) -> bool:
     """Whether at most one word of ``question`` occurs in the archive outside document ``doc_id``
     (one shared word, a town's name say, does not make the rest of the archive hold the topic)."""
-    texts = (r[0] for r in db.conn.execute("SELECT text FROM chunks WHERE doc_id = ?", (doc_id,)))
-    own = word_counts(texts)
+    own = word_counts(db.chunk_texts(doc_id))
     return sum(vocab.get(w, 0) > own.get(w, 0) for w in question.split()) <= 1
 
 
@@ -238,16 +235,14 @@ ASK_FOR = {
 }
 
 
-def near_miss_questions(db: Any, n: int, seed: int = 0) -> list[dict[str, Any]]:
+def near_miss_questions(db: ArchiveDB, n: int, seed: int = 0) -> list[dict[str, Any]]:
     """Up to n questions, each made from one sentence holding a typed span: the question word
     of the span's type, then the sentence's content words without the span's."""
     from .answering.sentences import split_units
     from .answering.spans import find_spans
 
     rng = random.Random(seed + 1)
-    rows = db.conn.execute(
-        "SELECT c.text, d.language FROM chunks c JOIN documents d USING (doc_id) "
-        "WHERE length(c.text) > 300 ORDER BY c.rowid").fetchall()
+    rows = [(text, language) for _, _, text, language in db.long_chunks()]
     rng.shuffle(rows)
     out: list[dict[str, Any]] = []
     for text, language in rows:

@@ -165,6 +165,16 @@ class ArchiveDB:
                 (path, file_hash, kind, error, time.time()),
             )
 
+    def mark_pending(self, path: str, kind: str, file_hash: str) -> None:
+        """A file whose ingest has started: a killed run leaves it pending, and the next run
+        takes it up again."""
+        with self.transaction() as c:
+            c.execute(
+                "INSERT INTO files (path, hash, kind, status, updated) VALUES (?, ?, ?, "
+                "'pending', ?) ON CONFLICT(path) DO UPDATE SET status='pending', error=NULL",
+                (path, file_hash, kind, time.time()),
+            )
+
     def doc_owner(self, doc_id: str) -> str | None:
         row = self.conn.execute(
             "SELECT source_path FROM documents WHERE doc_id=?", (doc_id,)
@@ -343,6 +353,17 @@ class ArchiveDB:
 
     def vocabulary(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT word, count FROM vocab")}
+
+    def long_chunks(self, min_chars: int = 300) -> list[tuple[str, str, str, str]]:
+        """(chunk_id, doc_id, text, document language) of every chunk longer than ``min_chars``,
+        in indexing order: the material of calibration's synthetic questions."""
+        return self.conn.execute(
+            "SELECT c.chunk_id, c.doc_id, c.text, d.language FROM chunks c JOIN documents d "
+            "USING (doc_id) WHERE length(c.text) > ? ORDER BY c.rowid", (min_chars,)).fetchall()
+
+    def chunk_texts(self, doc_id: str) -> list[str]:
+        """The texts of one document's chunks."""
+        return [r[0] for r in self.conn.execute("SELECT text FROM chunks WHERE doc_id = ?", (doc_id,))]
 
     def languages(self) -> list[str]:
         """The archive's document languages, commonest first (``und`` left out)."""
