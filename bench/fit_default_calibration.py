@@ -135,6 +135,16 @@ def reader_floor(rows: list[dict]) -> float:
 UNANSWERED_TARGET = 0.97
 
 
+def features(rows: list[dict]) -> np.ndarray:
+    from ragarchive.retrieval.gate import FEATURES
+
+    return np.array([[r["features"].get(f, 0.0) for f in FEATURES] for r in rows])
+
+
+def confidence(X: np.ndarray, weights: np.ndarray, intercept: float) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-(X @ weights + intercept)))
+
+
 def held_out_threshold(rows: list[dict]) -> tuple[float, dict[str, float]]:
     """The lowest threshold (0.5, 0.55, …, 0.95) at which the unanswerable questions of each
     archive, scored by a gate fitted on the other archives, are refused at ``UNANSWERED_TARGET``;
@@ -142,17 +152,13 @@ def held_out_threshold(rows: list[dict]) -> tuple[float, dict[str, float]]:
     unanswerable refused). A confident answer to a question the archive cannot answer is the
     failure users meet; a threshold fitted in-sample refuses them all and says nothing."""
     from ragarchive.calibration import fit_logistic
-    from ragarchive.retrieval.gate import FEATURES
-
-    def matrix(rs: list[dict]) -> np.ndarray:
-        return np.array([[r["features"].get(f, 0.0) for f in FEATURES] for r in rs])
 
     scored: list[tuple[dict, float]] = []
     for archive in sorted({r["archive"] for r in rows}):
         train = [r for r in rows if r["archive"] != archive and r["kind"] != "near_miss"]
         test = [r for r in rows if r["archive"] == archive]
-        w, b = fit_logistic(matrix(train), np.array([int(r["answerable"]) for r in train]))
-        scored += zip(test, (1.0 / (1.0 + np.exp(-(matrix(test) @ w + b)))).tolist())
+        w, b = fit_logistic(features(train), np.array([int(r["answerable"]) for r in train]))
+        scored += zip(test, confidence(features(test), w, b).tolist())
 
     def rates(t: float) -> dict[str, float]:
         def share(keep, passed: bool) -> float:
@@ -191,12 +197,12 @@ def main() -> None:
     else:
         rows = [r for spec in archives() for r in collect(*spec)]
     fit_rows = [r for r in rows if r["kind"] != "near_miss"]
-    X = np.array([[r["features"].get(f, 0.0) for f in FEATURES] for r in fit_rows])
+    X = features(fit_rows)
     y = np.array([int(r["answerable"]) for r in fit_rows])
     weights, intercept = fit_logistic(X, y)
-    conf = 1.0 / (1.0 + np.exp(-(X @ weights + intercept)))
+    conf = confidence(X, weights, intercept)
     threshold, held_out = held_out_threshold(fit_rows + [r for r in rows if r["kind"] == "near_miss"])
-    by_archive = {a: sum(1 for r in fit_rows if r["archive"] == a) for a in {r["archive"] for r in fit_rows}}
+    by_archive = {a: sum(1 for r in fit_rows if r["archive"] == a) for a in sorted({r["archive"] for r in fit_rows})}
     data = {
         "weights": {f: round(float(w), 4) for f, w in zip(FEATURES, weights)},
         "intercept": round(float(intercept), 4),

@@ -35,31 +35,27 @@ CACHE = WORK / "replay"
 
 
 def question_sets(name: str) -> list[tuple[str, list[dict]]]:
-    """(archive, questions) pairs of a set; the archives are those of the benchmarks that own them."""
-    def load(path: Path) -> list[dict]:
-        return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
-
-    def by_collection(path: Path) -> list[tuple[str, list[dict]]]:
-        by: dict[str, list[dict]] = defaultdict(list)
-        for q in load(path):
-            by[f"dev-{q['collection']}"].append(q)
-        return list(by.items())
+    """(archive, questions) pairs of a set. ``fit``: the calibration archives and questions of
+    bench/fit_default_calibration.py (one list, so that the gate and the reader are fitted on the
+    same questions); ``dev``: the development questions, by the archive of their collection."""
+    import fit_default_calibration
 
     if name == "fit":
-        return [("demo-calibration", load(REPO / "bench/questions/demo.jsonl")),
-                ("mets-calibration", load(REPO / "bench/questions/calibration-mets.jsonl")),
-                *by_collection(REPO / "bench/questions/fit-ocr.jsonl")]
-    return by_collection(REPO / "bench/questions/dev.jsonl")
+        return [(archive, questions) for archive, _, questions in fit_default_calibration.archives()]
+    by: dict[str, list[dict]] = defaultdict(list)
+    for q in fit_default_calibration.load(REPO / "bench/questions/dev.jsonl"):
+        by[f"dev-{q['collection']}"].append(q)
+    return list(by.items())
 
 
 def ingest(name: str) -> None:
     """Build (or bring up to date) the set's archives, as the benchmarks that own them do (the
     fit set's real-OCR questions are asked of the development archives, on other documents)."""
-    import ask_quality
-
-    for collection in ask_quality.COLLECTIONS:
-        ask_quality.ingest(collection)
     if name == "dev":
+        import ask_quality
+
+        for collection in ask_quality.COLLECTIONS:
+            ask_quality.ingest(collection)
         return
     import fit_default_calibration
     from ragarchive.config import load_settings
