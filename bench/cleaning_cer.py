@@ -21,6 +21,7 @@ from ragarchive.evaluation import cer
 from ragarchive.ingest.clean import CleaningOptions, clean_document, tokenize_words
 from ragarchive.ingest.formats.text import parse_jsonl
 from ragarchive.ingest.lexicon import Lexicon
+from ragarchive.text.languages import SUPPORTED_LANGUAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,7 +43,7 @@ def run(data: Path, correct: bool) -> dict:
         for d in docs:
             counts.update(tokenize_words(d.raw_text))
     t0 = time.perf_counter()
-    lexicon = Lexicon.from_counts(counts, ("de", "fr", "en")) if correct else None
+    lexicon = Lexicon.from_counts(counts, SUPPORTED_LANGUAGES) if correct else None
     options = CleaningOptions(correct_words=correct)
     rows, per_doc = [], []
     for f in files:

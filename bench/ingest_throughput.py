@@ -11,6 +11,7 @@ bench/results/ingest_throughput.json.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import resource
 import sys
@@ -76,8 +77,9 @@ def main() -> None:
         t0 = time.perf_counter()
         report = ingestor.run([src])
         wall = time.perf_counter() - t0
-        texts = [r[0] for r in ingestor.db.conn.execute("SELECT text FROM chunks ORDER BY rowid")]
-        chunk_lists = _per_file_texts(ingestor)
+        chunk_lists = list(ingestor.db.chunk_texts_by_source().values())
+        n_chunks = sum(len(batch) for batch in chunk_lists)
+        digest = _chunks_digest(chunk_lists)
         t1 = time.perf_counter()
         for batch in chunk_lists:  # same batching as the pipeline: one call per source file
             embedder.embed_documents(batch)
@@ -87,14 +89,15 @@ def main() -> None:
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result = {
         "documents": n_docs,
-        "chunks": len(texts),
+        "chunks": n_chunks,
+        "chunks_sha1": digest,
         "failed_files": report.count("failed"),
         "embedder": embedder.fingerprint,
         "ingest_wall_s": round(wall, 2),
         "embed_in_ingest_s": round(report.embed_seconds, 2),
         "pure_embed_s": round(pure, 2),
         "ratio_ingest_to_pure_embed": round(wall / pure, 3) if pure else None,
-        "chunks_per_s": round(len(texts) / wall, 2),
+        "chunks_per_s": round(n_chunks / wall, 2),
         "peak_rss_mb": round(peak_mb, 1),
         "index_size_mb": round(size / 1e6, 1),
     }
@@ -105,12 +108,13 @@ def main() -> None:
         print(f"{k:<{width}}  {v}")
 
 
-def _per_file_texts(ingestor) -> list[list[str]]:
-    rows = ingestor.db.conn.execute("SELECT source_path, text FROM chunks ORDER BY source_path, ord")
-    groups: dict[str, list[str]] = {}
-    for path, text in rows:
-        groups.setdefault(path, []).append(text)
-    return list(groups.values())
+def _chunks_digest(chunk_lists: list[list[str]]) -> str:
+    """One hash of every chunk text in file order: equal before and after a refactor."""
+    h = hashlib.sha1()
+    for batch in chunk_lists:
+        for text in batch:
+            h.update(text.encode("utf-8") + b"\0")
+    return h.hexdigest()
 
 
 if __name__ == "__main__":

@@ -64,6 +64,8 @@ from typing import Any, Iterator
 import numpy as np
 import psutil
 
+from ragarchive.text.languages import SUPPORTED_LANGUAGES
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "hipe-ocrepair"
 RESULTS = REPO / "bench" / "results"
@@ -280,7 +282,7 @@ def build_questions(sources: list[Source], seed: int,
     """A fixed question set: salient words of source sentences in a template, plus off-topic."""
     rng = random.Random(seed)
     questions: list[dict[str, Any]] = []
-    for lang in ("de", "en", "fr"):
+    for lang in sorted(SUPPORTED_LANGUAGES):  # alphabetical: the rng draws in this order
         pool = [s for s in sources if s.language == lang]
         rng.shuffle(pool)
         for src in pool:
@@ -436,9 +438,7 @@ def _origins(db: Any, doc_ids: list[str]) -> set[str]:
     """The source paragraphs the passages' synthetic documents were made from."""
     if not doc_ids:
         return set()
-    marks = ",".join("?" * len(doc_ids))
-    rows = db.conn.execute(f"SELECT meta FROM documents WHERE doc_id IN ({marks})", doc_ids)
-    return {json.loads(r[0]).get("origin") for r in rows}
+    return {meta.get("origin") for meta in db.document_meta(doc_ids).values()}
 
 
 def _stage_means(rows: list[dict[str, Any]]) -> dict[str, float]:
@@ -561,7 +561,7 @@ def checkpoint(target: int, settings: Any, ingestor: Any, stage: dict[str, float
     """Everything recorded at one checkpoint (the stage's RSS peak is read before asking)."""
     db = ingestor.db
     chunks = db.counts()["chunks"]
-    distinct = db.conn.execute("SELECT count(DISTINCT text) FROM chunks").fetchone()[0]
+    distinct = db.distinct_chunk_texts()
     ingest_memory = memory_mb()
     latency = measure_latency(settings, questions, args.rounds, args.query_threads)
     gc.collect()

@@ -24,37 +24,16 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ragarchive.text.characters import CLEANING_CHAR_MAP, superscript_e_umlauts
+from ragarchive.text.tokens import LETTER_RUN, LEXICON_TOKEN
 from ragarchive.types import Block, BlockSpan, CleanText, Document, Word
 
 if TYPE_CHECKING:
     from .lexicon import Lexicon
 
-_CHAR_MAP = str.maketrans(
-    {
-        "ſ": "s",
-        "ꝛ": "r",
-        "ﬀ": "ff",
-        "ﬁ": "fi",
-        "ﬂ": "fl",
-        "ﬃ": "ffi",
-        "ﬄ": "ffl",
-        "ﬅ": "st",
-        "ﬆ": "st",
-        "\u200b": "",
-        "\u200c": "",
-        "\u200d": "",
-        "\ufeff": "",
-        "\u2010": "-",
-        "\u2011": "-",
-    }
-)
-_UMLAUT = {"a": "ä", "o": "ö", "u": "ü", "A": "Ä", "O": "Ö", "U": "Ü"}
-_SUPERSCRIPT_E = re.compile("([aouAOU])\u0364|(?<=[äöüÄÖÜ])\u0364")
 # A hyphenation mark at a line end, after a letter; OCR often doubles it ("Sit--", "be—-").
 _LINE_END_MARK = re.compile(r"(?<=\S)[-—–]*[-¬⸗=\u00ad]+$")
 _DASH_END = re.compile(r"([^\W\d_]+)([—–])$")
-_LETTERS = re.compile(r"[^\W\d_]+")
-_TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|\w+")
 _INLINE_HYPHEN = re.compile(r"\b([^\W\d_]{2,})-([^\W\d_]{2,})\b")
 _WORDLIKE = re.compile(r"\w+")
 _APOSTROPHES = "'’"
@@ -71,14 +50,14 @@ class CleaningOptions:
 
 def normalise_chars(text: str) -> str:
     """NFC and typographic variants as plain letters (soft hyphens are kept for step 3)."""
-    text = unicodedata.normalize("NFC", text).translate(_CHAR_MAP)
-    return _SUPERSCRIPT_E.sub(lambda m: _UMLAUT[m.group(1)] if m.group(1) else "", text)
+    text = unicodedata.normalize("NFC", text).translate(CLEANING_CHAR_MAP)
+    return superscript_e_umlauts(text)
 
 
 def tokenize_words(text: str) -> list[str]:
     """Words as the archive vocabulary counts them: hyphenated compounds and their parts."""
     words: list[str] = []
-    for token in _TOKEN.findall(normalise_chars(text)):
+    for token in LEXICON_TOKEN.findall(normalise_chars(text)):
         if any(c.isalpha() for c in token):
             words.append(token)
             if "-" in token:
@@ -133,7 +112,7 @@ def _language(doc: Document, lexicon: Lexicon | None) -> str | None:
     declared = (doc.language or "").split("-")[0].lower()
     if declared in lexicon.languages:
         return declared
-    from .langid import detect_language
+    from ragarchive.text.langid import detect_language
 
     guess = detect_language(doc.raw_text)
     return guess.language if guess.language in lexicon.languages else None
@@ -213,7 +192,7 @@ class _Cleaner:
         if not line[0].islower():  # a broken compound such as "Nord-/Amerika"
             self.stats["hyphen_kept"] += 1
             return f"{head}-{line}"
-        left, right = _LETTERS.findall(head[-40:]), _LETTERS.match(line)
+        left, right = LETTER_RUN.findall(head[-40:]), LETTER_RUN.match(line)
         if left and right and mark.group(0) == "-" and self._hyphenated_compound(left[-1], right[0]):
             self.stats["hyphen_kept"] += 1
             return f"{head}-{line}"
@@ -222,7 +201,7 @@ class _Cleaner:
 
     def _join_dash(self, text: str, line: str) -> str:
         """Some OCR prints the hyphen as a dash ("sin—/gen"): join only what the lexicon knows."""
-        left, right = _DASH_END.search(text), _LETTERS.match(line)
+        left, right = _DASH_END.search(text), LETTER_RUN.match(line)
         lex, lang = self.lexicon, self.language
         if left and right and right[0][0].islower() and lex is not None and lang is not None:
             if lex.zipf(left.group(1) + right[0], lang) >= lex.options.candidate_zipf:
@@ -288,5 +267,5 @@ def _garbage(line: str) -> bool:
     alnum = sum(c.isalnum() for c in chars)
     if alnum >= len(chars) / 2:
         return False
-    has_word = any(len(w) >= 3 for w in _LETTERS.findall(line))
+    has_word = any(len(w) >= 3 for w in LETTER_RUN.findall(line))
     return not has_word and not any(c.isdigit() for c in line)

@@ -11,7 +11,7 @@ Only one ingest may write to an archive at a time (an exclusive lock file); a se
 once with a clear message rather than interleaving manifest updates. Ingests into different
 archives run side by side, also against one Chroma server: each archive has its own manifest
 and its own collection, and a server collection is claimed by the manifest that created it (see
-``DenseStore.check_owner``), so two data folders cannot write one collection by accident.
+``ChromaStore.check_owner``), so two data folders cannot write one collection by accident.
 
 When the data folder cannot be written (disk full, read-only) or the Chroma server is
 unreachable, the batch stops at once with an ``IndexWriteError`` / ``ChromaUnavailableError``:
@@ -27,78 +27,27 @@ import os
 import time
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator, Protocol
+from typing import Any, Callable, Iterator
 
 from ragarchive import __version__
 from ragarchive.config import Settings
 from ragarchive.embedding import Embedder
 from ragarchive.errors import ChromaUnavailableError, IndexWriteError, ParseError, RagArchiveError
-from ragarchive.stores import ArchiveDB, DenseStore, folder_error
+from ragarchive.storage.errors import folder_error
+from ragarchive.storage.protocols import ArchiveStore, VectorStore
+from ragarchive.text.langid import UND, detect_language
+from ragarchive.text.languages import SUPPORTED_LANGUAGES
 from ragarchive.types import Chunk, Document
 
 from .chunking import make_chunks, split_text
 from .discover import SourceFile, discover
-from .langid import UND, detect_language
+from .report import FileReport, IngestReport, NoProgress, Progress
 
 # Keep parsed files of the lexicon pre-pass in memory up to this many characters, so small and
 # medium batches are parsed once; beyond it files are parsed again (bounded memory).
 _PARSE_CACHE_CHARS = 50_000_000
-
-
-@dataclass
-class FileReport:
-    path: str
-    status: str  # ingested | unchanged | failed | skipped
-    kind: str | None = None
-    documents: int = 0
-    chunks: int = 0
-    error: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-
-@dataclass
-class IngestReport:
-    files: list[FileReport]
-    wall_seconds: float = 0.0
-    embed_seconds: float = 0.0
-    embedded_chunks: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not any(f.status == "failed" for f in self.files)
-
-    def count(self, status: str) -> int:
-        return sum(f.status == status for f in self.files)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "summary": {s: self.count(s) for s in ("ingested", "unchanged", "failed", "skipped")},
-            "documents": sum(f.documents for f in self.files if f.status == "ingested"),
-            "chunks": sum(f.chunks for f in self.files if f.status == "ingested"),
-            "wall_seconds": round(self.wall_seconds, 3),
-            "embed_seconds": round(self.embed_seconds, 3),
-            "files": [asdict(f) for f in self.files],
-        }
-
-
-class Progress(Protocol):
-    def start(self, total: int) -> None: ...
-
-    def advance(self, path: str) -> None: ...
-
-    def stop(self) -> None: ...
-
-
-class NoProgress:
-    def start(self, total: int) -> None: ...
-
-    def advance(self, path: str) -> None: ...
-
-    def stop(self) -> None: ...
 
 
 @dataclass
@@ -116,20 +65,20 @@ class Ingestor:
     def __init__(
         self,
         settings: Settings,
-        db: ArchiveDB,
-        dense_factory: Callable[[], DenseStore],
+        db: ArchiveStore,
+        dense_factory: Callable[[], VectorStore],
         embedder_factory: Callable[[], Embedder],
     ) -> None:
         self.settings = settings
         self.db = db
         self._dense_factory = dense_factory
         self._embedder_factory = embedder_factory
-        self._dense: DenseStore | None = None
+        self._dense: VectorStore | None = None
         self._embedder: Embedder | None = None
 
     # Heavy parts are built on first need: a re-run on unchanged files loads no model.
     @property
-    def dense(self) -> DenseStore:
+    def dense(self) -> VectorStore:
         if self._dense is None:
             dense = self._dense_factory()
             dense.check_matches(self.db, claim=True)
@@ -378,8 +327,7 @@ class Ingestor:
             if size <= budget:
                 cache[source.path] = parsed
                 budget -= size
-        languages = ("de", "fr", "en")
-        return Lexicon.from_counts(counts, languages), cache
+        return Lexicon.from_counts(counts, SUPPORTED_LANGUAGES), cache
 
 
 def _raw_counts(documents: list[Document]) -> Counter[str]:

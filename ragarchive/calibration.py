@@ -50,17 +50,21 @@ import numpy as np
 
 from .retrieval.gate import FEATURES, PROBES
 from .retrieval.query import Filters, content_terms
-from .stores import ArchiveDB, word_counts
+from .storage.protocols import ArchiveStore
+from .text.tokens import word_counts
+from .text.languages import SUPPORTED_LANGUAGES
 
 if TYPE_CHECKING:
     from .asking import AskService
 
 
-LANGUAGES = ("de", "en", "fr")  # the languages questions are translated into (wordfreq has them)
+# the languages questions are translated into (wordfreq has them); alphabetical, as rng.choice
+# draws from this order: the same seed picks the same languages
+LANGUAGES = tuple(sorted(SUPPORTED_LANGUAGES))
 CROSS_LINGUAL_SHARE = 1 / 3
 
 
-def synthetic_questions(db: ArchiveDB, n: int, seed: int = 0) -> list[dict[str, Any]]:
+def synthetic_questions(db: ArchiveStore, n: int, seed: int = 0) -> list[dict[str, Any]]:
     """n answerable and n held-out unanswerable questions: question, doc_id, answerable,
     language (of the source document)."""
     rng = random.Random(seed)
@@ -167,7 +171,7 @@ def _question_from(text: str, vocab: dict[str, int], rng: random.Random) -> str 
     return " ".join(chosen)
 
 
-def _absent_elsewhere(db: ArchiveDB, question: str, doc_id: str, vocab: dict[str, int]) -> bool:
+def _absent_elsewhere(db: ArchiveStore, question: str, doc_id: str, vocab: dict[str, int]) -> bool:
     """Whether at most one word of ``question`` occurs in the archive outside document ``doc_id``
     (one shared word, a town's name say, does not make the rest of the archive hold the topic)."""
     own = word_counts(db.chunk_texts(doc_id))
@@ -235,10 +239,10 @@ ASK_FOR = {
 }
 
 
-def near_miss_questions(db: ArchiveDB, n: int, seed: int = 0) -> list[dict[str, Any]]:
+def near_miss_questions(db: ArchiveStore, n: int, seed: int = 0) -> list[dict[str, Any]]:
     """Up to n questions, each made from one sentence holding a typed span: the question word
     of the span's type, then the sentence's content words without the span's."""
-    from .answering.sentences import split_units
+    from .text.sentences import split_units
     from .answering.spans import find_spans
 
     rng = random.Random(seed + 1)

@@ -11,6 +11,18 @@ from typing import Any, Optional
 import typer
 
 from . import __version__
+from .cli_output import (
+    echo_calibration,
+    echo_json,
+    echo_token,
+    show_ask_result,
+    show_audit_list,
+    show_audit_summary,
+    show_demo,
+    show_documents,
+    show_eval_report,
+    show_ingest_report,
+)
 from .errors import RagArchiveError
 
 app = typer.Typer(
@@ -93,12 +105,7 @@ def ingest(
         ocr={"languages": ocr_languages},
     )
     report = _run_ingest(settings, paths, progress and sys.stderr.isatty())
-    if as_json:
-        typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
-    else:
-        from .reporting import print_ingest_report
-
-        print_ingest_report(report)
+    show_ingest_report(report, as_json)
     raise typer.Exit(0 if report.ok else 1)
 
 
@@ -129,12 +136,7 @@ def documents(
     db.close()
     for r in rows:
         r["pages"] = json.loads(r["pages"] or "[]")
-    if as_json:
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-        return
-    from .reporting import print_documents
-
-    print_documents(rows)
+    show_documents(rows, as_json)
 
 
 @app.command()
@@ -166,31 +168,8 @@ def demo(
     folder = write_demo_archive(settings.data_dir / "demo-archive")
     typer.echo(f"demo archive written to {folder}", err=True)
     report = _run_ingest(settings, [folder], sys.stderr.isatty())
-    if as_json:
-        typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
-    else:
-        from .reporting import print_documents, print_ingest_report
-        from .services import open_db
-
-        print_ingest_report(report)
-        db = open_db(settings)
-        print_documents([dict(r) for r in db.documents()])
-        db.close()
-        if report.ok:
-            _demo_question(settings)
+    show_demo(settings, report, as_json)
     raise typer.Exit(0 if report.ok else 1)
-
-
-DEMO_QUESTION = "When was the railway between Marbethal and Valmarbe opened?"
-
-
-def _demo_question(settings: Any) -> None:
-    """Show the main job end to end: one question answered from the demo archive."""
-    from .reporting import print_ask_result
-    from .services import build_ask_service
-
-    typer.echo(f'\nragarchive --archive {settings.archive} ask "{DEMO_QUESTION}"')
-    print_ask_result(build_ask_service(settings).ask(DEMO_QUESTION))
 
 
 @app.command()
@@ -220,17 +199,8 @@ def ask(
     service = build_ask_service(settings)
     filters = Filters(date_from, date_to, newspaper, language)
     stream = not as_json and settings.answer.generator == "ollama" and sys.stdout.isatty()
-    result = service.ask(question, filters, on_token=_echo_token if stream else None)
-    if as_json:
-        typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
-    else:
-        from .reporting import print_ask_result
-
-        print_ask_result(result)
-
-
-def _echo_token(piece: str) -> None:
-    typer.echo(piece, nl=False, err=True)
+    result = service.ask(question, filters, on_token=echo_token if stream else None)
+    show_ask_result(result, as_json)
 
 
 @app.command()
@@ -269,12 +239,7 @@ def eval_(
     report = evaluate(build_ask_service(settings), load_questions(questions))
     if plot:
         draw(report, plot)
-    if as_json:
-        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
-        return
-    from .reporting import print_eval_report
-
-    print_eval_report(report)
+    show_eval_report(report, as_json)
 
 
 @app.command()
@@ -295,13 +260,7 @@ def calibrate(
     records, _ = service.audit.records() if service.audit else ([], [])
     labels = latest_labels(service.audit.labels()[0]) if service.audit else {}
     result = fit(service, questions, target_precision, seed, label_rows(records, labels))
-    path = save(result, settings.archive_dir)
-    f = result["fit"]
-    typer.echo(
-        f"calibration written to {path}: threshold {result['threshold']:.3f}; expected answer rate "
-        f"{f['expected_answer_rate']:.0%} of answerable, refusal rate {f['expected_refusal_rate']:.0%} "
-        f"of unanswerable ({f['questions']} questions, AUROC {f['auroc_in_sample']:.3f})"
-    )
+    echo_calibration(result, save(result, settings.archive_dir))
 
 
 audit_app = typer.Typer(
@@ -345,12 +304,7 @@ def audit_summary(
     if plot:
         plot_confidence(chosen, plot)
         typer.echo(f"plot written to {plot}", err=True)
-    if as_json:
-        typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
-        return
-    from .reporting import print_audit_summary
-
-    print_audit_summary(summary)
+    show_audit_summary(summary, as_json)
 
 
 @audit_app.command("list")
@@ -372,12 +326,7 @@ def audit_list(
     records, labels = _load(_audit(ctx))
     f = RecordFilter(decision, reason, language, min_confidence, max_confidence, search, since, until)
     rows = [flat_row(r, labels) for r in select(records, f)]
-    if as_json:
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
-        return
-    from .reporting import print_audit_list
-
-    print_audit_list(rows)
+    show_audit_list(rows, as_json)
 
 
 @audit_app.command("show")
@@ -390,8 +339,7 @@ def audit_show(ctx: typer.Context, record_id: str = typer.Argument(..., help="Re
         raise RagArchiveError(
             f"{len(matches)} records match {record_id!r}; see `ragarchive audit list`."
         )
-    record = {**matches[0], "label": labels.get(matches[0]["record_id"])}
-    typer.echo(json.dumps(record, indent=2, ensure_ascii=False))
+    echo_json({**matches[0], "label": labels.get(matches[0]["record_id"])})
 
 
 @audit_app.command("label")

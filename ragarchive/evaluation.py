@@ -18,24 +18,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_CHAR_MAP = str.maketrans(
-    {
-        "ſ": "s",
-        "ꝛ": "r",
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u00ad": "",
-        "ﬀ": "ff",
-        "ﬁ": "fi",
-        "ﬂ": "fl",
-        "ﬃ": "ffi",
-        "ﬄ": "ffl",
-        "ﬅ": "st",
-        "ﬆ": "st",
-    }
-)
-_SUPERSCRIPT_E = {"a": "ä", "o": "ö", "u": "ü", "A": "Ä", "O": "Ö", "U": "Ü"}
-_SUPERSCRIPT_E_RE = re.compile("([aouAOU])\u0364|(?<=[äöüÄÖÜ])\u0364")
+from .text.characters import CER_CHAR_MAP, superscript_e_umlauts
+
 _BREAK_LOWER = re.compile(r"(?<=\S)[-¬⸗=][ \t]*\n\s*(?=[a-zäöüßàâçéèêëîïôûùœæ])")
 _BREAK_UPPER = re.compile(r"(?<=\S)[-¬⸗=][ \t]*\n\s*(?=\S)")
 _SPACES = re.compile(r"\s+")
@@ -45,8 +29,7 @@ _SPACE_AFTER = re.compile(r"(?<=[(\[«]) ")
 
 def canonical_for_cer(text: str) -> str:
     """The text in the canonical form described in the module docstring."""
-    text = unicodedata.normalize("NFC", text).translate(_CHAR_MAP)
-    text = _SUPERSCRIPT_E_RE.sub(lambda m: _SUPERSCRIPT_E[m.group(1)] if m.group(1) else "", text)
+    text = superscript_e_umlauts(unicodedata.normalize("NFC", text).translate(CER_CHAR_MAP))
     text = _BREAK_LOWER.sub("", text)
     text = _BREAK_UPPER.sub("-", text)
     text = _SPACES.sub(" ", text).strip()

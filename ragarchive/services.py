@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from .config import Settings
 from .embedding import Embedder
-from .stores import ArchiveDB, DenseStore
 
 if TYPE_CHECKING:
     from ragarchive.ingest.pipeline import Ingestor
@@ -15,6 +14,8 @@ if TYPE_CHECKING:
     from .asking import AskService
     from .audit import AuditLog
     from .retrieval.retriever import HybridRetriever
+    from .storage.chroma import ChromaStore
+    from .storage.sqlite import ArchiveDB
 
 
 def quiet_third_parties() -> None:
@@ -39,12 +40,16 @@ def build_embedder(settings: Settings) -> Embedder:
 
 
 def open_db(settings: Settings) -> ArchiveDB:
+    from .storage.sqlite import ArchiveDB
+
     return ArchiveDB(settings.archive_dir / "archive.sqlite")
 
 
-def open_dense(settings: Settings) -> DenseStore:
+def open_dense(settings: Settings) -> ChromaStore:
+    from .storage.chroma import ChromaStore
+
     quiet_third_parties()
-    return DenseStore(
+    return ChromaStore(
         settings.archive,
         path=settings.archive_dir / "chroma",
         url=settings.chroma.url,

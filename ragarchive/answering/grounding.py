@@ -22,9 +22,10 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ragarchive.retrieval.query import content_terms
+from ragarchive.text.sentences import split_sentences, split_units
+from ragarchive.text.tokens import LETTER_RUN
 
 from .prompting import EvidenceItem
-from .sentences import split_sentences, split_units
 
 _CITATION = re.compile(r"\[(\d{1,2})\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -140,7 +141,7 @@ def _lexical_support(claim: str, source: str) -> float:
     terms = content_terms(claim)
     if not terms:
         return 1.0  # nothing to check beyond facts and citations ("Yes [1].")
-    words = set(re.findall(r"[^\W\d_]+", source.lower()))
+    words = set(LETTER_RUN.findall(source.lower()))
     found = sum(
         1
         for t in terms

@@ -43,6 +43,7 @@ from typing import Sequence
 
 from ragarchive.retrieval.answer_type import ExpectedAnswer
 from ragarchive.retrieval.query import is_stopword
+from ragarchive.text.tokens import LETTER_RUN, SPAN_WORD
 
 from .spans import Span, find_spans, is_time, is_title
 from .term_matching import Unit, forms_of, has_any, read_passage, term_positions
@@ -61,7 +62,6 @@ _REASON_CUES = re.compile(
     r"\b(because|owing to|on account of|in consequence|due to|for the purpose|in order to|since|"
     r"as a result|weil|da\b|denn|wegen|infolge|aus furcht|um zu|damit|parce que|à cause|a cause|"
     r"en raison|car\b|faute de|par suite|afin de|pour cause|puisque)", re.IGNORECASE)
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # head nouns of a question that asks for the hour, not the day
 TIME_HEADS = frozenset("time hour o'clock uhr uhrzeit stunde heure heures".split())
 
@@ -307,10 +307,10 @@ def _context(units: list[Unit], i: int, n_terms: int) -> float:
 def _apposition(text: str, span: Span, focus: dict[str, list[tuple[str, float]]]) -> bool:
     """A focus word among the two words right before or after the span: "the barque Margaret
     Ellison", "das Dampfschiff „Stadt Marbethal“", "M. Delorme, le maire", "Mr. Pellow, librarian"."""
-    near = [w.lower() for w in _WORD.findall(text[max(0, span.start - 40) : span.start])][-2:]
-    near += [w.lower() for w in _WORD.findall(text[span.end : span.end + 40])][:2]
+    near = [w.lower() for w in LETTER_RUN.findall(text[max(0, span.start - 40) : span.start])][-2:]
+    near += [w.lower() for w in LETTER_RUN.findall(text[span.end : span.end + 40])][:2]
     if span.type == "number":  # the counted noun is the span's unit: "230 Schweine"
-        near += [w.lower() for w in _WORD.findall(span.text)]
+        near += [w.lower() for w in LETTER_RUN.findall(span.text)]
     # exact forms or a shared stem only: this runs for every span, fuzzy matching would not pay
     # translations are too loose here (trust < 1): a neighbour word would pass for the head
     return any(w == v or (len(v) >= 5 and w.startswith(v[:5]))
@@ -335,7 +335,7 @@ def _is_given(span: Span, given: set[str]) -> bool:
     1852", "Marbethal" for "who was mayor of Marbethal", "Mr R. Oiayton Swan's" for "where Mr
     R. Clayton Swan lived"): its digits are the question's, or each of its content words is a
     question word, exactly or nearly (OCR damage, a possessive), titles aside."""
-    words = [re.sub(r"['’]s$", "", w.lower()) for w in re.findall(r"[^\W\d_][\w'’]*", span.text)]
+    words = [re.sub(r"['’]s$", "", w.lower()) for w in SPAN_WORD.findall(span.text)]
     digits = re.findall(r"\d+", span.text)
     content = [w for w in words if len(w) > 3 and not is_stopword(w) and not is_title(w)]
     if digits and all(d in given for d in digits) and len(content) <= 1:
@@ -364,7 +364,7 @@ def _distinct(candidates: list[Candidate]) -> list[Candidate]:
     seen: set[str] = set()
     out = []
     for c in sorted(candidates, key=lambda c: -c.score):
-        key = " ".join(_WORD.findall(c.text.lower())) or c.text
+        key = " ".join(LETTER_RUN.findall(c.text.lower())) or c.text
         if key not in seen:
             seen.add(key)
             out.append(c)

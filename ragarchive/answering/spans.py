@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ragarchive.text.tokens import LETTER_RUN
+
 _MONTHS = (  # full names before their abbreviations: the first alternative that fits wins
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
     r"januar|jänner|jaenner|februar|feber|hornung|märz|maerz|mai|juni|juli|oktober|dezember|"
@@ -241,7 +243,7 @@ def _persons(text: str) -> list[Span]:
         if titled and re.match(r"[a-z]{1,2}\b", s.text):
             continue  # "m Schlosse": a lower-case letter is no "M." nor "Hr."
         strength = 1.0 if titled else 0.6
-        words = re.findall(r"[^\W\d_]+", s.text)
+        words = LETTER_RUN.findall(s.text)
         if not titled and (re.fullmatch(rf"(?:{_WEEKDAYS}|{_MONTHS})", words[0], re.IGNORECASE)
                            or all(_common_german(w) for w in words)):
             continue
@@ -271,7 +273,7 @@ def _after_role(text: str, span: Span) -> bool:
     from ragarchive.retrieval.answer_type import head_type
 
     words = span.text.split()
-    before = re.findall(r"[^\W\d_]+", text[max(0, span.start - 30) : span.start])[-1:]
+    before = LETTER_RUN.findall(text[max(0, span.start - 30) : span.start])[-1:]
     role = [words[0]] if len(words) >= 3 else []
     return any(head_type(w.lower()) == "person" for w in role + before)
 
@@ -315,7 +317,7 @@ def _capitalised(text: str, min_words: int = 1) -> list[Span]:
             continue
         if re.fullmatch(rf"(?:{_WEEKDAYS}|{_MONTHS})", s.text.split()[0], re.IGNORECASE):
             continue
-        words = re.findall(r"[^\W\d_]+", s.text)
+        words = LETTER_RUN.findall(s.text)
         if len(words) == 1 and _function_word(words[0]) or _TITLE_ONLY.fullmatch(s.text):
             continue  # "Qui", "Ses", "Pour" at the head of a verse or a line; "Miss" alone
         if all(_common_german(w) for w in words):

@@ -8,10 +8,9 @@ import re
 from dataclasses import dataclass
 
 from ragarchive.retrieval.query import is_stopword
+from ragarchive.text.sentences import unit_bounds
+from ragarchive.text.tokens import LETTER_RUN
 
-from .sentences import unit_bounds
-
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 @dataclass
@@ -84,7 +83,7 @@ def make_unit(text: str, start: int, end: int, matches: dict[str, dict[str, floa
         v, trust = max(here, key=lambda vw: vw[1])
         found[term] = trust
         positions.append(first[v])
-    words = [w for w in (x.lower() for x in _WORD.findall(piece)) if len(w) >= 3 and not is_stopword(w)]
+    words = [w for w in (x.lower() for x in LETTER_RUN.findall(piece)) if len(w) >= 3 and not is_stopword(w)]
     return Unit(start, end, re.sub(r"\s+", " ", piece).strip(), found, positions, words)
 
 

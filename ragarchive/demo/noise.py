@@ -14,6 +14,8 @@ import random
 import re
 from dataclasses import dataclass
 
+from ragarchive.text.tokens import LETTER_RUN
+
 # (wrong reading, probability weight) per correct letter sequence; the weights keep the
 # commonest confusions commonest.
 _ROMAN: list[tuple[str, str, int]] = [
@@ -83,7 +85,7 @@ def long_s(word: str) -> str:
 
 def long_s_text(text: str) -> str:
     """:func:`long_s` applied to every word of a text."""
-    return re.sub(r"[^\W\d_]+", lambda m: long_s(m.group(0)), text)
+    return LETTER_RUN.sub(lambda m: long_s(m.group(0)), text)
 
 
 def confuse(core: str, rng: random.Random, script: str) -> str:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ragarchive.text.tokens import QUESTION_WORD
+
 TYPES = ("person", "organisation", "place", "date", "duration", "number", "money", "name",
          "reason", "description")
 TYPED = frozenset(TYPES) - {"reason", "description"}  # types with a span to extract
@@ -187,7 +189,6 @@ _COUNTED = re.compile(
     r"what (?:was|were) the|comment s'appelait (?:le|la|l')|comment se nommait (?:le|la|l'))\s*"
     r"((?:[\w'’-]+\s+){0,1}[\w'’-]+)")
 _NAME_OF = re.compile(r"\b(?:name of(?: the)?|nom d[eu]|nom de la|namen? de[rsnm])\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)")
-_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _SKIP = frozenset(
     "the a an of was were is are did does do had has in on at to by for from which what kind sort "
     "der die das den dem des ein eine war ist sind waren hat hatte wurde welche welcher welches "
@@ -281,7 +282,7 @@ def _head_phrase(low: str) -> tuple[str | None, list[str], int]:
     if not m:
         return None, [], len(low)
     # "which French colonel's camp": the possessor names the person asked for
-    words = [re.sub(r"['’]s$", "", w) for w in _WORD.findall(m.group(1)) if w not in _SKIP]
+    words = [re.sub(r"['’]s$", "", w) for w in QUESTION_WORD.findall(m.group(1)) if w not in _SKIP]
     # the noun right after the question word ("quel terrain"), or after an adjective ("which
     # Scottish town"); not a later noun of the clause ("… le capitaine")
     head = next((w for w in words[:2] if w in _HEADS), None)

@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ragarchive.answering.sentences import split_units
+from ragarchive.text.sentences import split_units
 
 from .query import content_terms
 

@@ -22,6 +22,8 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from ragarchive.text.languages import SUPPORTED_LANGUAGES
+
 from .query import Query, content_terms
 
 @dataclass
@@ -57,7 +59,7 @@ class Vocabulary:
     def trigram_counts(self) -> Counter[str]:
         """Occurrences of each character trigram in the archive's words (what a trigram's
         postings cost in the FTS5 trigram index), derived from the word counts."""
-        from ..stores import trigrams
+        from ..text.tokens import trigrams
 
         out: Counter[str] = Counter()
         for word, n in self.counts.items():
@@ -228,7 +230,7 @@ def _salient_words(candidate_texts: Sequence[tuple[str, str]], limit: int) -> li
         for w in content_terms(text):
             if len(w) < 4 or w in scored:
                 continue
-            z = zipf_frequency(w, lang) if lang in ("de", "fr", "en") else 3.0
+            z = zipf_frequency(w, lang) if lang in SUPPORTED_LANGUAGES else 3.0
             if z >= 5.5:  # function-like words carry no topic
                 continue
             scored[w] = z if z > 0 else 2.5  # unknown words: names or OCR noise, middle rank

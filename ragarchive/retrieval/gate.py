@@ -34,11 +34,12 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from ragarchive.text.tokens import LETTER_RUN
 
 from .fuse import Passage
 from .retriever import HybridRetriever, Retrieval
@@ -78,7 +79,6 @@ PROBES = (
     "Comment installer un pilote d'imprimante sur mon ordinateur portable ?",
     "Quelle série en streaming faut-il regarder ?",
 )
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 @dataclass
@@ -226,7 +226,7 @@ def term_coverage(retrieval: Retrieval, passage: Passage) -> float:
     terms = retrieval.query.terms
     if not terms:
         return 0.0
-    words = {w.lower() for w in _WORD.findall(passage.text)}
+    words = {w.lower() for w in LETTER_RUN.findall(passage.text)}
     spellings = retrieval.spellings()
     return sum(_present(t, spellings.get(t, ()), words) for t in terms) / len(terms)
 

@@ -6,15 +6,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ragarchive.ingest.langid import detect_language
+from ragarchive.text.langid import detect_language
+from ragarchive.text.languages import SUPPORTED_LANGUAGES
+from ragarchive.text.tokens import QUESTION_WORD
 
 from .answer_type import ExpectedAnswer, expected_answer
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"\b\d[\d.,]*\b")
 _INVERSION = re.compile(r"(?:-t)?-(?:il|elle|ils|elles|on|je|tu|nous|vous|ce)$")
-# Languages the question analyser knows how to tell apart with word lists.
-QUESTION_LANGUAGES = ("de", "fr", "en")
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ def question_language(text: str, default_language: str) -> tuple[str, str]:
     whose word list it is very common.
     """
     guess = detect_language(text, min_letters=40, min_prob=0.85)
-    if guess.language in QUESTION_LANGUAGES:
+    if guess.language in SUPPORTED_LANGUAGES:
         return guess.language, "detected"
     voted = _function_word_vote(text)
     if voted:
@@ -87,9 +86,9 @@ def question_language(text: str, default_language: str) -> tuple[str, str]:
 def _function_word_vote(text: str) -> str | None:
     from wordfreq import zipf_frequency
 
-    scores = dict.fromkeys(QUESTION_LANGUAGES, 0.0)
-    for word in (w.lower() for w in _WORD.findall(text)):
-        z = {lang: zipf_frequency(word, lang) for lang in QUESTION_LANGUAGES}
+    scores = dict.fromkeys(SUPPORTED_LANGUAGES, 0.0)
+    for word in (w.lower() for w in QUESTION_WORD.findall(text)):
+        z = {lang: zipf_frequency(word, lang) for lang in SUPPORTED_LANGUAGES}
         best = max(z.values())
         if best < 4.5:  # only frequent words vote: names and rare words say little
             continue
@@ -105,7 +104,7 @@ def _function_word_vote(text: str) -> str | None:
 def content_terms(text: str) -> list[str]:
     """Words that carry meaning: not function words of de/fr/en, at least 3 letters."""
     seen: dict[str, None] = {}
-    for word in _WORD.findall(text):
+    for word in QUESTION_WORD.findall(text):
         w = word.lower().strip("'’-")
         w = re.sub(r"^(?:l|d|qu|j|n|s|c)['’]", "", w)  # French elision: l'église → église
         w = _INVERSION.sub("", w)  # French inversion: a-t-elle → a, brûla-t-il → brûla

@@ -12,7 +12,8 @@ import numpy as np
 
 from ragarchive.config import RetrievalSettings
 from ragarchive.embedding import Embedder
-from ragarchive.stores import ArchiveDB, DenseStore
+from ragarchive.storage.protocols import ArchiveStore, VectorStore
+from ragarchive.text.languages import WORDLIST_LANGUAGES
 
 from .evidence import score_sentences
 from .expand import (
@@ -27,7 +28,6 @@ from .fuse import FusedHit, Passage, RankedList, merge_adjacent, reciprocal_rank
 from .query import Query
 
 KEEP_WORDS, KEEP_TRIGRAMS = 2, 8  # searched whatever their count (see prune_common)
-_WORDLISTS = ("de", "fr", "en", "it", "nl", "es", "pt", "sv", "da", "pl", "la")
 
 # Expanders that need an LLM return extra variants for a query (see answering/ollama_client).
 LlmExpander = Callable[[Query], list[Variant]]
@@ -68,8 +68,8 @@ class Retrieval:
 class HybridRetriever:
     def __init__(
         self,
-        db: ArchiveDB,
-        dense: DenseStore,
+        db: ArchiveStore,
+        dense: VectorStore,
         embedder: Embedder,
         settings: RetrievalSettings,
         llm_expander: LlmExpander | None = None,
@@ -154,7 +154,7 @@ class HybridRetriever:
     ) -> list[Variant]:
         out: list[Variant | None] = []
         if "ocr" in enabled:
-            known = [x for x in dict.fromkeys([query.language, *self.languages]) if x in _WORDLISTS]
+            known = [x for x in dict.fromkeys([query.language, *self.languages]) if x in WORDLIST_LANGUAGES]
             out.append(ocr_variant(query, self.vocab, known))
         if "historical" in enabled:
             out.append(historical_variant(query, self.vocab, [query.language, *self.languages]))

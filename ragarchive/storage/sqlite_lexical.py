@@ -1,0 +1,121 @@
+"""The SQLite lexical index: FTS5 over words and over character trigrams, and the vocabulary.
+
+The trigram index is the OCR-robust one: "Rcgierung" still shares most trigrams with
+"Regierung". The vocabulary (``vocab``: cleaned words, ``raw_vocab``: raw OCR tokens) is kept
+as running totals that each file's rows add to and take away from, in the same transaction as
+the rest of its rows (see ``sqlite.ArchiveDB.replace_file``).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from typing import Callable, ContextManager, Sequence
+
+from ..text.tokens import VOCABULARY_WORD, trigrams
+from ..types import Chunk
+from .protocols import Prune
+
+LEXICAL_SCHEMA = """
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
+    chunk_id UNINDEXED, text, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_trigram USING fts5(
+    chunk_id UNINDEXED, text, tokenize = 'trigram'
+);
+CREATE TABLE IF NOT EXISTS vocab (word TEXT PRIMARY KEY, count INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS raw_vocab (word TEXT PRIMARY KEY, count INTEGER NOT NULL);
+"""
+
+
+class SQLiteLexical:
+    """The ``LexicalIndex`` half of ``ArchiveDB``: it reads the same connection."""
+
+    # provided by ArchiveDB, which owns the connection, its transactions and the meta table
+    conn: sqlite3.Connection
+    get_meta: Callable[[str], str | None]
+    transaction: Callable[[], ContextManager[sqlite3.Connection]]
+
+    def search_words(
+        self, query: str, limit: int = 20, prune: Prune | None = None
+    ) -> list[tuple[str, float]]:
+        """BM25 word search; returns (chunk_id, score) with higher = better. ``prune`` picks
+        the words worth searching (see ``retrieval.retriever.prune_common``)."""
+        words = sorted({w.lower() for w in VOCABULARY_WORD.findall(query)})
+        match = " OR ".join(f'"{w}"' for w in (prune(words) if prune else words))
+        if not match:
+            return []
+        rows = self.conn.execute(
+            "SELECT chunk_id, bm25(chunks_fts) AS s FROM chunks_fts WHERE chunks_fts MATCH ? "
+            "ORDER BY s LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [(r[0], -float(r[1])) for r in rows]
+
+    def search_trigrams(
+        self, query: str, limit: int = 20, prune: Prune | None = None
+    ) -> list[tuple[str, float]]:
+        """OCR-robust search: chunks sharing the most character trigrams with the query words.
+
+        "Regierung" still finds "Rcgierung" through "reg", "gie", "ier", "eru", ... (BM25 over
+        trigrams, higher = better). ``prune`` as for ``search_words``.
+        """
+        grams = sorted({g for w in VOCABULARY_WORD.findall(query) for g in trigrams(w.lower())})
+        grams = prune(grams) if prune else grams
+        if not grams:
+            return []
+        rows = self.conn.execute(
+            "SELECT chunk_id, bm25(chunks_trigram) AS s FROM chunks_trigram "
+            "WHERE chunks_trigram MATCH ? ORDER BY s LIMIT ?",
+            (" OR ".join(f'"{g}"' for g in grams), limit),
+        ).fetchall()
+        return [(r[0], -float(r[1])) for r in rows]
+
+    def vocabulary(self) -> dict[str, int]:
+        return {r[0]: r[1] for r in self.conn.execute("SELECT word, count FROM vocab")}
+
+    def archive_counts(self, exclude: set[str]) -> Counter[str]:
+        """Raw-token counts of the indexed content except the files ``exclude`` (for the
+        cleaning lexicon). Kept as running totals in ``raw_vocab`` (like ``vocab``), because
+        summing every file's counts on each ingest took 8 s at 100k chunks; a file whose new
+        version failed still counts with the version that stays indexed."""
+        if self.get_meta("raw_vocab") != "totals":
+            self._build_raw_vocab()
+        total = Counter(dict(self.conn.execute("SELECT word, count FROM raw_vocab").fetchall()))
+        marks = ",".join("?" * len(exclude))
+        for (counts,) in self.conn.execute(f"SELECT raw_counts FROM files WHERE path IN ({marks})",
+                                           sorted(exclude)):
+            total.subtract(json.loads(counts))
+        return +total  # drops what the exclusions brought to zero
+
+    def _build_raw_vocab(self) -> None:
+        """The running totals from every file's counts, once (archives made before them)."""
+        with self.transaction() as c:
+            c.execute("DELETE FROM raw_vocab")
+            for (counts,) in c.execute("SELECT raw_counts FROM files").fetchall():
+                add_counts(c, "raw_vocab", Counter(json.loads(counts)), +1)
+            c.execute("INSERT OR REPLACE INTO meta VALUES ('raw_vocab', 'totals')")
+
+
+def index_chunks(c: sqlite3.Connection, chunks: Sequence[Chunk]) -> None:
+    """Add chunks to both FTS indexes (inside the caller's transaction)."""
+    for ch in chunks:
+        c.execute("INSERT INTO chunks_fts VALUES (?, ?)", (ch.chunk_id, ch.text))
+        c.execute("INSERT INTO chunks_trigram VALUES (?, ?)", (ch.chunk_id, ch.text))
+
+
+def unindex_chunks(c: sqlite3.Connection, chunk_ids: Sequence[str]) -> None:
+    """Take chunks out of both FTS indexes (inside the caller's transaction)."""
+    for table in ("chunks_fts", "chunks_trigram"):
+        c.executemany(f"DELETE FROM {table} WHERE chunk_id=?", [(i,) for i in chunk_ids])
+
+
+def add_counts(c: sqlite3.Connection, table: str, counts: Counter[str], sign: int) -> None:
+    """Add (sign +1) or take away (-1) a file's word counts to the running totals ``table``."""
+    c.executemany(
+        f"INSERT INTO {table} VALUES (?, ?) ON CONFLICT(word) DO UPDATE SET count=count+excluded.count",
+        [(w, sign * n) for w, n in counts.items()],
+    )
+    if sign < 0:
+        c.execute(f"DELETE FROM {table} WHERE count <= 0")

