@@ -136,7 +136,7 @@ UNANSWERED_TARGET = 0.97
 
 
 def features(rows: list[dict]) -> np.ndarray:
-    from ragarchive.retrieval.gate import FEATURES
+    from ragarchive.gating.gate import FEATURES
 
     return np.array([[r["features"].get(f, 0.0) for f in FEATURES] for r in rows])
 
@@ -151,7 +151,7 @@ def held_out_threshold(rows: list[dict]) -> tuple[float, dict[str, float]]:
     with the held-out rates at it (answered, answered with the fact, near-misses and
     unanswerable refused). A confident answer to a question the archive cannot answer is the
     failure users meet; a threshold fitted in-sample refuses them all and says nothing."""
-    from ragarchive.calibration import fit_logistic
+    from ragarchive.gating.calibration import fit_logistic
 
     scored: list[tuple[dict, float]] = []
     for archive in sorted({r["archive"] for r in rows}):
@@ -185,8 +185,8 @@ def write_prior_rows(fit_rows: list[dict]) -> None:
 def main() -> None:
     from sklearn.metrics import roc_auc_score
 
-    from ragarchive.calibration import fit_logistic
-    from ragarchive.retrieval.gate import FEATURES
+    from ragarchive.gating.calibration import fit_logistic
+    from ragarchive.gating.gate import FEATURES
     from ragarchive.services import build_embedder
     from ragarchive.config import load_settings
 

@@ -68,6 +68,7 @@ def ingest(name: str) -> None:
 
 
 def collect(name: str) -> None:
+    from ragarchive.answering.evidence import score_retrieval
     from ragarchive.config import load_settings
     from ragarchive.retrieval.query import analyse_question
     from ragarchive.services import build_ask_service
@@ -82,12 +83,13 @@ def collect(name: str) -> None:
         for q in qs:
             query = analyse_question(q["question"], settings.retrieval.default_language, None)
             r = service.retriever.retrieve(query)
+            sentences = score_retrieval(r, service.retriever.embedder.embed_documents)
             out.append({
                 "q": q, "archive": archive, "language": query.language, "terms": query.terms,
                 "spellings": r.weighted_spellings(),
                 "passages": [(i + 1, p.meta.get("title") or "", p.text) for i, p in enumerate(r.passages)],
-                "similarities": {s["sentence"]: s["similarity"] for s in r.sentence_scores
-                                 if s.get("similarity") is not None},
+                "similarities": {s.sentence: s.similarity for s in sentences
+                                 if s.similarity is not None},
             })
         print(f"{archive}: {len(qs)} questions", file=sys.stderr)
     (CACHE / f"{name}.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in out))

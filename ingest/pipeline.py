@@ -39,7 +39,7 @@ from ragarchive.storage.errors import folder_error
 from ragarchive.storage.protocols import ArchiveStore, VectorStore
 from ragarchive.text.langid import UND, detect_language
 from ragarchive.text.languages import SUPPORTED_LANGUAGES
-from ragarchive.types import Chunk, Document
+from ragarchive.types import Chunk, Document, DocumentRow
 
 from .chunking import make_chunks, split_text
 from .discover import SourceFile, discover
@@ -52,7 +52,7 @@ _PARSE_CACHE_CHARS = 50_000_000
 
 @dataclass
 class _Prepared:
-    documents: list[dict[str, Any]]
+    documents: list[DocumentRow]
     chunks: list[Chunk]
     warnings: list[str]
     raw_counts: Counter[str]
@@ -206,7 +206,7 @@ class Ingestor:
         )
         t0 = time.perf_counter()
         warnings = list(parsed.warnings)
-        documents: list[dict[str, Any]] = []
+        documents: list[DocumentRow] = []
         chunks: list[Chunk] = []
         seen: set[str] = set()
         for doc in parsed.documents:
@@ -239,7 +239,7 @@ class Ingestor:
             return f"document id {doc.doc_id!r} already belongs to {owner}; skipped"
         return None
 
-    def _chunk(self, doc: Document, clean: Any) -> tuple[list[Chunk], dict[str, Any]]:
+    def _chunk(self, doc: Document, clean: Any) -> tuple[list[Chunk], DocumentRow]:
         lid = self.settings.langid
         guess = detect_language(
             clean.text, min_letters=lid.min_letters, min_prob=lid.min_prob, seed=lid.seed
@@ -255,24 +255,24 @@ class Ingestor:
             # A chunk too short to tell inherits its article's language.
             langs.append((g.language, g.prob) if g.language != UND else (language, prob))
         chunks = make_chunks(doc, clean, pieces, langs)
-        row = {
-            "doc_id": doc.doc_id,
-            "source_path": doc.source_path,
-            "title": doc.title,
-            "date": doc.date,
-            "language": language,
-            "language_prob": round(prob, 4),
-            "newspaper": doc.newspaper,
-            "pages": json.dumps(doc.pages),
-            "n_chunks": len(chunks),
-            "text": clean.text,
-            "raw_text": clean.raw,
-            "meta": json.dumps(
+        row = DocumentRow(
+            doc_id=doc.doc_id,
+            source_path=doc.source_path,
+            title=doc.title,
+            date=doc.date,
+            language=language,
+            language_prob=round(prob, 4),
+            newspaper=doc.newspaper,
+            pages=json.dumps(doc.pages),
+            n_chunks=len(chunks),
+            text=clean.text,
+            raw_text=clean.raw,
+            meta=json.dumps(
                 {**doc.meta, "declared_language": doc.language, "cleaning": clean.stats},
                 ensure_ascii=False,
                 default=str,
             ),
-        }
+        )
         return chunks, row
 
     # -- batch helpers ----------------------------------------------------------------------

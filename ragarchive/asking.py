@@ -11,6 +11,7 @@ import re
 import time
 from typing import Any, Callable
 
+from .answering.evidence import SentenceScore, score_retrieval
 from .answering.generators import Generator, GenerationRequest, TokenSink
 from .answering.grounding import verify
 from .answering.prompting import EvidenceItem, missing_fact_message, refusal_message
@@ -18,10 +19,11 @@ from .answering.reader import Reading, read
 from .audit import AuditLog, build_record
 from .config import Settings
 from .errors import BackendError
-from .retrieval.fuse import Passage
-from .retrieval.gate import Calibration, archive_background, gate
-from .retrieval.query import Filters, analyse_question
+from .gating.background import archive_background
+from .gating.gate import Calibration, gate
 from .results import AskResult, Citation
+from .retrieval.fuse import Passage
+from .retrieval.query import Filters, analyse_question
 from .retrieval.retriever import HybridRetriever, Retrieval
 
 
@@ -90,19 +92,21 @@ class AskService:
         t0 = time.perf_counter()
         query = analyse_question(question, self.settings.retrieval.default_language, filters)
         retrieval = self.retriever.retrieve(query)
+        # timed with the retrieval (as ``retrieve.sentences``): the gate reads the best score
+        sentences = score_retrieval(retrieval, self.retriever.embedder.embed_documents)
         timings = {f"retrieve.{k}": v for k, v in retrieval.timings.items()}
         if query.filters.hide_sentences:
-            _hide(retrieval, query.filters.hide_sentences)
+            sentences = _hide(retrieval, sentences, query.filters.hide_sentences)
         t = time.perf_counter()
         reading = read(query.expected, query.terms, retrieval.weighted_spellings(),
                        [(i + 1, p.meta.get("title") or "", p.text) for i, p in enumerate(retrieval.passages)],
-                       {s["sentence"]: s["similarity"] for s in retrieval.sentence_scores
-                        if s.get("similarity") is not None})
+                       {s.sentence: s.similarity for s in sentences if s.similarity is not None})
         timings["read"] = time.perf_counter() - t
         t = time.perf_counter()
         decision = gate(
             retrieval, self.calibration, archive_background(self.retriever), self.settings.gate.threshold,
             reader_features=reading.features(),
+            sentence_support=sentences[0].score if sentences else 0.0,
         )
         timings["gate"] = time.perf_counter() - t
         passages = [self._citation(i + 1, p, retrieval) for i, p in enumerate(retrieval.passages)]
@@ -223,15 +227,15 @@ class AskService:
         )
 
 
-def _hide(retrieval: Retrieval, sentences: tuple[str, ...]) -> None:
+def _hide(retrieval: Retrieval, scores: list[SentenceScore],
+          sentences: tuple[str, ...]) -> list[SentenceScore]:
     """Blank the given sentences in the passages (same length, so offsets hold) and drop their
     sentence scores: calibration's near-misses, where the topic is found but not the fact."""
     for p in retrieval.passages:
         for s in sentences:
             p.text = re.sub(r"\s+".join(map(re.escape, s.split())), lambda m: " " * len(m.group(0)), p.text)
     hidden = {" ".join(s.split()) for s in sentences}
-    retrieval.sentence_scores = [x for x in retrieval.sentence_scores
-                                 if not any(h in x["sentence"] or x["sentence"] in h for h in hidden)]
+    return [x for x in scores if not any(h in x.sentence or x.sentence in h for h in hidden)]
 
 
 def _conf(raw: Any) -> float | None:

@@ -251,8 +251,8 @@ def calibrate(
 ) -> None:
     """Fit the confidence gate on this archive (no labelled questions needed); uses reviewer labels."""
     from .audit_report import latest_labels
-    from .calibration import calibrate as fit
-    from .calibration import label_rows, save
+    from .gating.calibration import calibrate as fit
+    from .gating.calibration import label_rows, save
     from .services import build_ask_service
 
     settings = _settings(ctx)

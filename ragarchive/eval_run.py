@@ -95,7 +95,8 @@ def doc_ranking(chunk_ids: list[str], db: Any) -> list[str]:
     rows = db.chunk_rows(chunk_ids)
     out: list[str] = []
     for cid in chunk_ids:
-        doc = rows.get(cid, {}).get("doc_id")
+        row = rows.get(cid)
+        doc = row.doc_id if row is not None else None
         if doc and doc not in out:
             out.append(doc)
     return out

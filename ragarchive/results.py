@@ -10,7 +10,7 @@ from typing import Any
 
 from .answering.grounding import Verification
 from .answering.reader import Reading
-from .retrieval.gate import GateDecision
+from .gating.gate import GateDecision
 from .retrieval.query import Filters
 from .retrieval.retriever import Retrieval
 

@@ -82,7 +82,7 @@ def build_retriever(settings: Settings, db: ArchiveDB | None = None) -> "HybridR
 def build_ask_service(settings: Settings) -> "AskService":
     """Retriever, generator, calibration and verification, wired from configuration."""
     from .asking import AskService
-    from .retrieval.gate import load_calibration
+    from .gating.gate import load_calibration
 
     retriever = build_retriever(settings)
     embed = retriever.embedder.embed_documents

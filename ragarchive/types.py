@@ -141,3 +141,36 @@ class Chunk:
             "end": self.end,
             "regions": json.dumps(self.regions),
         }
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One document as the catalogue stores it (the ``documents`` table, column for column).
+
+    ``pages`` (a JSON list) and ``meta`` (a JSON object: the format's extras, the declared
+    language, the cleaning counts) are stored as the JSON text the ingest pipeline wrote.
+    """
+
+    doc_id: str
+    source_path: str
+    title: str | None
+    date: str | None
+    language: str | None
+    language_prob: float | None
+    newspaper: str | None
+    pages: str | None
+    n_chunks: int
+    text: str  # cleaned
+    raw_text: str
+    meta: str
+
+
+@dataclass(frozen=True)
+class ChunkRow:
+    """A stored chunk as the catalogue returns it: its document, its position in the document
+    (``ord``, from 0), its text and its metadata (``Chunk.metadata()``, read back)."""
+
+    doc_id: str
+    ord: int
+    text: str
+    meta: dict[str, Any]

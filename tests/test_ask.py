@@ -18,7 +18,7 @@ import pytest
 
 from ragarchive.answering.prompting import REFUSAL_MARKER
 from ragarchive.config import load_settings
-from ragarchive.retrieval.gate import archive_background
+from ragarchive.gating.background import archive_background
 from ragarchive.retrieval.query import Filters
 from ragarchive.services import build_ask_service
 

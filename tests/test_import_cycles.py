@@ -1,7 +1,8 @@
 """No module of the package imports, directly or through others, a module that imports it back:
 counting imports inside functions and under ``TYPE_CHECKING`` too, since a lazy import is still
 a dependency of the stage that makes it. Values that stages pass on live in shared modules
-(``ragarchive/types.py``, ``ragarchive/results.py``), so no stage needs a later one."""
+(``ragarchive/types.py``, ``ragarchive/results.py``), so no stage needs a later one, which the
+second test checks against the order in which data flows (docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -84,3 +85,44 @@ def test_no_import_cycle_at_all() -> None:
 def test_the_check_sees_a_cycle_through_a_lazy_import() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert _cycles(graph) == [["a", "b", "c"]]
+
+
+# The stages in the order data flows; a module may import its own stage and earlier ones.
+STAGES = (
+    ("shared", ("ragarchive.types", "ragarchive.errors", "ragarchive.config", "ragarchive.network",
+                "ragarchive.text", "ragarchive.prompts", "ragarchive.embedding")),
+    ("storage", ("ragarchive.storage",)),
+    ("ingest", ("ragarchive.ingest",)),
+    ("retrieval", ("ragarchive.retrieval",)),
+    ("answering", ("ragarchive.answering",)),
+    ("gating", ("ragarchive.gating",)),
+    ("deciding", ("ragarchive.results", "ragarchive.asking", "ragarchive.audit")),
+    # what runs the whole pipeline: calibration fits the gate by asking synthetic questions
+    ("using", ("ragarchive.gating.calibration", "ragarchive.eval_run", "ragarchive.evaluation",
+               "ragarchive.audit_report", "ragarchive.reporting", "ragarchive.demo",
+               "ragarchive.services", "ragarchive.cli", "ragarchive.cli_output", "ragarchive.ui",
+               "ragarchive.__main__")),
+)
+
+
+def _stage(module: str) -> int | None:
+    """The stage of the longest prefix that names ``module`` (None for the package root)."""
+    found = [(len(p), i) for i, (_, prefixes) in enumerate(STAGES) for p in prefixes
+             if module == p or module.startswith(p + ".")]
+    return max(found)[1] if found else None
+
+
+def test_every_module_has_a_stage() -> None:
+    assert [m for m in _modules() if m != "ragarchive" and _stage(m) is None] == []
+
+
+def test_no_stage_imports_a_later_stage() -> None:
+    modules = _modules()
+    later = []
+    for name, path in sorted(modules.items()):
+        own = _stage(name)
+        for target in sorted(_edges(name, path, modules)):
+            other = _stage(target)
+            if own is not None and other is not None and other > own:
+                later.append(f"{name} ({STAGES[own][0]}) imports {target} ({STAGES[other][0]})")
+    assert later == []

@@ -28,9 +28,11 @@ from typing import Any, Callable
 import pytest
 
 from ragarchive.answering import prompting
-from ragarchive.answering.prompting import REFUSAL_MARKER, EvidenceItem, evidence_block, load_prompt
+from ragarchive.answering.prompting import REFUSAL_MARKER, EvidenceItem, evidence_block
+from ragarchive.prompts import load_prompt
 from ragarchive.config import load_settings
-from ragarchive.retrieval.gate import archive_background, gate
+from ragarchive.gating.background import archive_background
+from ragarchive.gating.gate import gate
 from ragarchive.services import build_ask_service, build_ingestor
 
 from ollama_script import ScriptedOllama  # pytest puts tests/ on sys.path (no __init__.py)
@@ -213,7 +215,7 @@ def test_the_gate_reads_scores_not_instructions(answers: dict, services: dict[st
     service = services["injected"]
     reader = {k: v for k, v in result.gate.features.items() if k.startswith("reader_")}
     again = gate(shuffled, service.calibration, archive_background(service.retriever), result.threshold,
-                 reader_features=reader)
+                 reader_features=reader, sentence_support=result.gate.features["sentence_support"])
     assert (again.confidence, again.features) == (result.confidence, result.gate.features)
 
 

@@ -19,7 +19,8 @@ from typing import Callable, Iterator, Protocol
 from ragarchive.errors import BackendError
 from ragarchive.retrieval.answer_type import expected_answer
 
-from .prompting import REFUSAL_MARKER, EvidenceItem, Prompt, render_grounded_prompt
+from ..prompts import Prompt
+from .prompting import REFUSAL_MARKER, EvidenceItem, render_grounded_prompt
 from .reader import Candidate, Reading, read
 
 TokenSink = Callable[[str], None]

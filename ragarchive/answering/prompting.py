@@ -1,57 +1,20 @@
-"""Prompt files (``prompts/*.md``) with named placeholders, evidence blocks and refusal messages.
+"""What the generator is given: evidence blocks, the grounded prompt and refusal messages.
 
-A prompt fails to render when a placeholder is missing or unknown, so a wording change can never
-silently drop the evidence. The audit stores the file name and the SHA-256 of its text.
+The prompt files and their loader are in ``ragarchive.prompts``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Sequence
 
-from ragarchive.errors import ConfigError
+from ragarchive.prompts import Prompt, load_prompt
 
 REFUSAL_MARKER = "INSUFFICIENT_EVIDENCE"
 LANGUAGE_NAMES = {"en": "English", "de": "German (Deutsch)", "fr": "French (français)"}
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-
-
-@dataclass(frozen=True)
-class Prompt:
-    name: str
-    text: str
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
-
-    @property
-    def placeholders(self) -> set[str]:
-        return set(_PLACEHOLDER.findall(self.text))
-
-    def render(self, **values: str) -> str:
-        missing = self.placeholders - values.keys()
-        unknown = values.keys() - self.placeholders
-        if missing or unknown:
-            raise ConfigError(
-                f"prompts/{self.name}: placeholders missing {sorted(missing)}, "
-                f"unknown {sorted(unknown)}; fix the prompt file or the caller."
-            )
-        return _PLACEHOLDER.sub(lambda m: values[m.group(1)], self.text)
-
-
-@lru_cache(maxsize=None)
-def load_prompt(name: str) -> Prompt:
-    try:
-        text = resources.files("ragarchive.prompts").joinpath(name).read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise ConfigError(f"Prompt file prompts/{name} is missing from the installation.") from exc
-    return Prompt(name, text)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Mapping
+
+from ragarchive.types import ChunkRow
 
 
 @dataclass
@@ -59,7 +62,7 @@ class Passage:
 
 
 def merge_adjacent(
-    hits: list[FusedHit], chunks: dict[str, dict], limit: int
+    hits: list[FusedHit], chunks: Mapping[str, ChunkRow], limit: int
 ) -> list[Passage]:
     """Group the top hits into passages: chunks of one document with consecutive positions are
     joined (their overlap removed), keeping the best score; order is by best score."""
@@ -67,7 +70,7 @@ def merge_adjacent(
     for h in hits:
         info = chunks.get(h.chunk_id)
         if info is not None:
-            by_doc[info["doc_id"]].append((info["ord"], h))
+            by_doc[info.doc_id].append((info.ord, h))
     passages: list[Passage] = []
     for doc_id, items in by_doc.items():
         items.sort(key=lambda x: x[0])
@@ -83,15 +86,17 @@ def merge_adjacent(
     return passages[:limit]
 
 
-def _passage(doc_id: str, run: list[tuple[int, FusedHit]], chunks: dict[str, dict]) -> Passage:
+def _passage(
+    doc_id: str, run: list[tuple[int, FusedHit]], chunks: Mapping[str, ChunkRow]
+) -> Passage:
     ids = [h.chunk_id for _, h in run]
-    metas = [chunks[i]["meta"] for i in ids]
-    text = chunks[ids[0]]["text"]
+    metas = [chunks[i].meta for i in ids]
+    text = chunks[ids[0]].text
     for prev, cid in zip(metas, ids[1:]):
         nxt = chunks[cid]
         # chunks carry offsets into the cleaned document text: drop the overlapping prefix
-        overlap = max(0, int(prev["end"]) - int(nxt["meta"]["start"]))
-        text += " " + nxt["text"][overlap:].lstrip()
+        overlap = max(0, int(prev["end"]) - int(nxt.meta["start"]))
+        text += " " + nxt.text[overlap:].lstrip()
     meta = dict(metas[0])
     meta["end"] = metas[-1]["end"]
     pages = sorted({p for m in metas for p in _pages(m)})

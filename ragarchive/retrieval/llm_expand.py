@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ragarchive.answering.prompting import load_prompt
+from ragarchive.prompts import load_prompt
 
 from .expand import Variant
 from .query import Query, content_terms

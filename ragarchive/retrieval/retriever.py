@@ -14,8 +14,8 @@ from ragarchive.config import RetrievalSettings
 from ragarchive.embedding import Embedder
 from ragarchive.storage.protocols import ArchiveStore, VectorStore
 from ragarchive.text.languages import WORDLIST_LANGUAGES
+from ragarchive.types import ChunkRow
 
-from .evidence import score_sentences
 from .expand import (
     Variant,
     Vocabulary,
@@ -40,11 +40,10 @@ class Retrieval:
     lists: list[RankedList]
     fused: list[FusedHit]
     passages: list[Passage]
-    chunks: dict[str, dict]  # chunk rows of every fused hit
+    chunks: dict[str, ChunkRow]  # chunk rows of every fused hit
     query_vector: np.ndarray | None
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # e.g. an expansion that failed
-    sentence_scores: list[dict] = field(default_factory=list)  # evidence.score_sentences
 
     def list_named(self, name: str) -> RankedList | None:
         return next((lst for lst in self.lists if lst.name == name), None)
@@ -135,18 +134,7 @@ class HybridRetriever:
         chunks = self.db.chunk_rows([h.chunk_id for h in top])
         passages = merge_adjacent(top, chunks, limit=self.settings.passages)
         timings["fuse"] = time.perf_counter() - t
-        result = Retrieval(query, variants, lists, fused, passages, chunks, qvec, timings, notes)
-        t = time.perf_counter()
-        result.sentence_scores = score_sentences(
-            query.text,
-            query.terms,
-            result.spellings(),
-            [(i + 1, p.meta.get("title") or "", p.text) for i, p in enumerate(passages)],
-            qvec,
-            self.embedder.embed_documents,
-        )
-        timings["sentences"] = time.perf_counter() - t
-        return result
+        return Retrieval(query, variants, lists, fused, passages, chunks, qvec, timings, notes)
 
     # -- expansion ------------------------------------------------------------------------------
     def _expand(
@@ -170,9 +158,9 @@ class HybridRetriever:
     def _cross_lingual(self, query: Query, dense0: list[tuple[str, float]]) -> Variant | None:
         rows = self.db.chunk_rows([cid for cid, _ in dense0[:10]])
         foreign = [
-            (r["meta"].get("language", "und"), r["text"])
+            (r.meta.get("language", "und"), r.text)
             for cid, _ in dense0[:10]
-            if (r := rows.get(cid)) and r["meta"].get("language") not in (query.language, "und")
+            if (r := rows.get(cid)) and r.meta.get("language") not in (query.language, "und")
         ][:4]
         return carry_terms(
             query,
@@ -197,7 +185,7 @@ class HybridRetriever:
             return
         rows = self.db.chunk_rows(ids)
         for lst in foreign:
-            lst.hits = [h for h in lst.hits if rows.get(h[0], {}).get("meta", {}).get("language") != language]
+            lst.hits = [h for h in lst.hits if _language(rows.get(h[0])) != language]
 
     # -- lists ----------------------------------------------------------------------------------
     def _allowed(self, query: Query) -> set[str] | None:
@@ -254,3 +242,8 @@ def prune_common(terms: list[str], counts: Mapping[str, int], cap: int, keep: in
     searched). See ``RetrievalSettings.lexical_max_occurrences``."""
     ranked = sorted(terms, key=lambda t: (counts.get(t, 0), t))
     return [t for i, t in enumerate(ranked) if i < keep or counts.get(t, 0) <= cap]
+
+
+def _language(row: ChunkRow | None) -> str | None:
+    """A chunk's language as its metadata gives it; None for an unknown chunk."""
+    return row.meta.get("language") if row is not None else None

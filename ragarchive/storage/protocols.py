@@ -2,7 +2,9 @@
 
 The ingest pipeline, the retriever, the gate, calibration, the CLI and the benchmarks depend on
 these, never on an engine's tables, so that another engine (PostgreSQL for the catalogue and
-lexical index, say) can be added without touching them. Rows cross the boundary as plain dicts.
+lexical index, say) can be added without touching them. Documents and chunks cross the boundary
+as the dataclasses of ``ragarchive.types`` (``DocumentRow``, ``Chunk`` in; ``ChunkRow`` out); the
+other rows as plain dicts.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Protocol, Sequence
 if TYPE_CHECKING:
     import numpy as np
 
-    from ..types import Chunk
+    from ..types import Chunk, ChunkRow, DocumentRow
 
 Row = dict[str, Any]
 Prune = Callable[[list[str]], list[str]]
@@ -42,7 +44,7 @@ class Catalogue(Protocol):
         path: str,
         file_hash: str,
         kind: str,
-        documents: Sequence[Row],
+        documents: Sequence[DocumentRow],
         chunks: Sequence[Chunk],
         warnings: list[str],
         timings: dict[str, float],
@@ -57,7 +59,7 @@ class Catalogue(Protocol):
     def counts(self) -> dict[str, int]: ...
     def content_key(self) -> str: ...
     def chunk_ids(self) -> list[str]: ...
-    def chunk_rows(self, chunk_ids: Sequence[str]) -> dict[str, Row]: ...
+    def chunk_rows(self, chunk_ids: Sequence[str]) -> dict[str, ChunkRow]: ...
     def chunk_texts(self, doc_id: str) -> list[str]: ...
     def chunk_texts_by_source(self) -> dict[str, list[str]]: ...
     def distinct_chunk_texts(self) -> int: ...

@@ -15,12 +15,13 @@ import time
 import uuid
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from ..errors import EmbedderMismatchError
 from ..text.tokens import word_counts
-from ..types import Chunk
+from ..types import Chunk, ChunkRow, DocumentRow
 from .errors import folder_error, sqlite_error
 from .sqlite_lexical import (
     LEXICAL_SCHEMA,
@@ -182,7 +183,7 @@ class ArchiveDB(SQLiteLexical):
         path: str,
         file_hash: str,
         kind: str,
-        documents: Sequence[dict[str, Any]],
+        documents: Sequence[DocumentRow],
         chunks: Sequence[Chunk],
         warnings: list[str],
         timings: dict[str, float],
@@ -197,7 +198,7 @@ class ArchiveDB(SQLiteLexical):
                     "INSERT INTO documents VALUES (:doc_id, :source_path, :title, :date, "
                     ":language, :language_prob, :newspaper, :pages, :n_chunks, :text, "
                     ":raw_text, :meta)",
-                    d,
+                    asdict(d),
                 )
             for i, ch in enumerate(chunks):
                 meta = json.dumps(ch.metadata(), ensure_ascii=False)
@@ -276,9 +277,9 @@ class ArchiveDB(SQLiteLexical):
             "chunks": q("SELECT count(*) FROM chunks").fetchone()[0],
         }
 
-    def chunk_rows(self, chunk_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """chunk_id -> {doc_id, ord, text, meta} for the given ids (missing ids are left out)."""
-        out: dict[str, dict[str, Any]] = {}
+    def chunk_rows(self, chunk_ids: Sequence[str]) -> dict[str, ChunkRow]:
+        """chunk_id -> its ``ChunkRow`` for the given ids (missing ids are left out)."""
+        out: dict[str, ChunkRow] = {}
         ids = list(dict.fromkeys(chunk_ids))
         for i in range(0, len(ids), 500):
             part = ids[i : i + 500]
@@ -288,7 +289,7 @@ class ArchiveDB(SQLiteLexical):
                 part,
             )
             for r in rows:
-                out[r[0]] = {"doc_id": r[1], "ord": r[2], "text": r[3], "meta": json.loads(r[4])}
+                out[r[0]] = ChunkRow(doc_id=r[1], ord=r[2], text=r[3], meta=json.loads(r[4]))
         return out
 
     def date_range(self) -> tuple[str, str] | None:

@@ -51,11 +51,11 @@ def test_it_declines_when_no_sentence_answers() -> None:
 
 
 def test_a_weekday_or_feast_day_answers_a_when_question() -> None:
-    from ragarchive.retrieval.evidence import score_sentences
+    from ragarchive.answering.evidence import score_sentences
 
     def score(sentence: str) -> float:
         passages = [(1, "", f"{sentence} Nothing else happened that week in the village.")]
-        return score_sentences("When will the fair be held?", ["fair", "held"], {}, passages, None, None)[0]["score"]
+        return score_sentences("When will the fair be held?", ["fair", "held"], {}, passages, None, None)[0].score
 
     # old papers date fairs and rents by the church calendar or the weekday, not only by numbers
     assert score("The fair will be held at Michaelmas as usual.") > score("The fair will be held as usual.") * 1.5

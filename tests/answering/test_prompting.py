@@ -7,12 +7,11 @@ import pytest
 from ragarchive.answering.prompting import (
     REFUSAL_MARKER,
     EvidenceItem,
-    Prompt,
     evidence_block,
-    load_prompt,
     refusal_message,
     render_grounded_prompt,
 )
+from ragarchive.prompts import Prompt, load_prompt
 from ragarchive.results import REASONS
 from ragarchive.errors import ConfigError
 

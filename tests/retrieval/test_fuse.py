@@ -7,6 +7,7 @@ import json
 import pytest
 
 from ragarchive.retrieval.fuse import RankedList, merge_adjacent, reciprocal_rank_fusion
+from ragarchive.types import ChunkRow
 
 
 def _list(name: str, ids: list[str], weight: float = 1.0) -> RankedList:
@@ -28,9 +29,9 @@ def test_rrf_sums_weighted_reciprocal_ranks_and_merges_duplicates() -> None:
 def test_adjacent_chunks_of_one_document_become_one_passage_without_the_overlap() -> None:
     text = "Erster Satz hier. Zweiter Satz dort. Dritter Satz am Ende."
     rows = {
-        "d#0": {"doc_id": "d", "ord": 0, "text": text[0:36], "meta": {"start": 0, "end": 36, "pages": "[1]"}},
-        "d#1": {"doc_id": "d", "ord": 1, "text": text[18:], "meta": {"start": 18, "end": len(text), "pages": "[2]"}},
-        "e#0": {"doc_id": "e", "ord": 0, "text": "Anderes.", "meta": {"start": 0, "end": 8, "pages": "[]"}},
+        "d#0": ChunkRow("d", 0, text[0:36], {"start": 0, "end": 36, "pages": "[1]"}),
+        "d#1": ChunkRow("d", 1, text[18:], {"start": 18, "end": len(text), "pages": "[2]"}),
+        "e#0": ChunkRow("e", 0, "Anderes.", {"start": 0, "end": 8, "pages": "[]"}),
     }
     hits = reciprocal_rank_fusion([_list("original/dense", ["d#1", "e#0", "d#0"])])
     passages = merge_adjacent(hits, rows, limit=5)
@@ -88,9 +89,8 @@ def test_ranked_list_json_keeps_the_top_hits_rounded() -> None:
     assert len(lst.to_json()["hits"]) == 10
 
 
-def _row(doc: str, ord_: int, text: str, start: int, end: int, pages: object = "[]") -> dict:
-    return {"doc_id": doc, "ord": ord_, "text": text, "meta": {"start": start, "end": end, "pages": pages,
-                                                             "title": doc.upper()}}
+def _row(doc: str, ord_: int, text: str, start: int, end: int, pages: object = "[]") -> ChunkRow:
+    return ChunkRow(doc, ord_, text, {"start": start, "end": end, "pages": pages, "title": doc.upper()})
 
 
 def test_merge_adjacent_joins_only_consecutive_chunks_and_keeps_the_best_score() -> None:

@@ -123,7 +123,7 @@ def test_passages_are_the_best_fused_chunks_with_their_rows(retriever, hill_clim
     fused = {h.chunk_id: h.score for h in hill_climb.fused}
     for p in passages:
         assert p.score == max(fused[c] for c in p.chunk_ids)
-        assert all(hill_climb.chunks[c]["doc_id"] == p.doc_id for c in p.chunk_ids)
+        assert all(hill_climb.chunks[c].doc_id == p.doc_id for c in p.chunk_ids)
     assert set(hill_climb.chunks) <= set(fused)
 
 
@@ -131,23 +131,25 @@ def test_cross_lingual_lists_only_vote_for_chunks_in_other_languages(retriever, 
     foreign = [lst for lst in hill_climb.lists if lst.origin == "cross_lingual"]
     ids = {cid for lst in foreign for cid, _ in lst.hits}
     assert ids, "the cross-lingual variant found French evidence"
-    languages = {row["meta"]["language"] for row in _rows(retriever, ids).values()}
+    languages = {row.meta["language"] for row in _rows(retriever, ids).values()}
     assert "en" not in languages
     # the original question's own lists do reach English chunks
     own = {cid for lst in hill_climb.lists if lst.origin == "original" for cid, _ in lst.hits}
-    assert "en" in {row["meta"]["language"] for row in _rows(retriever, own).values()}
+    assert "en" in {row.meta["language"] for row in _rows(retriever, own).values()}
 
 
-def test_sentence_scores_are_best_first_and_point_at_passages(hill_climb) -> None:
-    scores = hill_climb.sentence_scores
-    assert scores and [s["score"] for s in scores] == sorted((s["score"] for s in scores), reverse=True)
-    assert {s["n"] for s in scores} <= set(range(1, len(hill_climb.passages) + 1))
-    assert "Vautrin" in scores[0]["sentence"]  # the sentence that names the winner
+def test_sentence_scores_are_best_first_and_point_at_passages(retriever, hill_climb) -> None:
+    from ragarchive.answering.evidence import score_retrieval
+
+    scores = score_retrieval(hill_climb, retriever.embedder.embed_documents)
+    assert scores and [s.score for s in scores] == sorted((s.score for s in scores), reverse=True)
+    assert {s.n for s in scores} <= set(range(1, len(hill_climb.passages) + 1))
+    assert "Vautrin" in scores[0].sentence  # the sentence that names the winner
     assert set(hill_climb.timings) >= {"embed_query", "expand", "dense", "lexical", "fuse", "sentences"}
 
 
 def test_filters_hold_for_every_list_dense_and_lexical(retriever, hill_climb) -> None:
-    unfiltered = {row["meta"]["language"] for row in _rows(retriever, _all_hits(hill_climb)).values()}
+    unfiltered = {row.meta["language"] for row in _rows(retriever, _all_hits(hill_climb)).values()}
     assert {"en", "fr", "de"} <= unfiltered
 
     filters = Filters(date_from="1870", date_to="1899", language="fr")
@@ -157,8 +159,8 @@ def test_filters_hold_for_every_list_dense_and_lexical(retriever, hill_climb) ->
     assert [lst.name for lst in r.lists] == ["original/dense", "original/trigram", "original/words"]
     assert all(lst.hits for lst in r.lists)
     for row in _rows(retriever, _all_hits(r)).values():
-        assert row["meta"]["language"] == "fr"
-        assert "1870" <= row["meta"]["date"][:4] <= "1899"
+        assert row.meta["language"] == "fr"
+        assert "1870" <= row.meta["date"][:4] <= "1899"
     assert r.passages and all(p.meta["language"] == "fr" for p in r.passages)
     assert not any(p.doc_id == HILL_CLIMB_DOC for p in r.passages)  # 1905: out of range
 
@@ -168,18 +170,18 @@ def test_newspaper_filter_and_excluded_documents(retriever) -> None:
     filters = Filters(newspaper="WENDMOUTH", exclude_documents=(excluded,))
     r = retriever.retrieve(analyse_question(HILL_CLIMB, "en", filters), expansions=[])
     rows = _rows(retriever, _all_hits(r))
-    assert rows and {row["meta"]["newspaper"] for row in rows.values()} == {"The Wendmouth Gazette"}
-    assert excluded not in {row["doc_id"] for row in rows.values()}
+    assert rows and {row.meta["newspaper"] for row in rows.values()} == {"The Wendmouth Gazette"}
+    assert excluded not in {row.doc_id for row in rows.values()}
 
 
 def test_a_filter_nothing_passes_gives_empty_lists_and_no_passages(retriever) -> None:
     r = retriever.retrieve(analyse_question(HILL_CLIMB, "en", Filters(date_from="1700", date_to="1710")))
     assert r.lists and all(lst.hits == [] for lst in r.lists)
-    assert (r.fused, r.passages, r.chunks, r.sentence_scores) == ([], [], {}, [])
+    assert (r.fused, r.passages, r.chunks) == ([], [], {})
 
 
 def _words_in(retriever, ids) -> list[set[str]]:
-    return [set(re.findall(r"\w+", row["text"].lower())) for row in _rows(retriever, ids).values()]
+    return [set(re.findall(r"\w+", row.text.lower())) for row in _rows(retriever, ids).values()]
 
 
 def test_common_words_are_left_out_of_the_word_search(retriever) -> None:
@@ -215,7 +217,8 @@ def test_a_query_of_common_words_only_is_still_searched(retriever) -> None:
 # -- an empty archive ------------------------------------------------------------------------
 
 def test_an_empty_archive_retrieves_nothing_and_the_gate_says_no_evidence(tmp_path: Path) -> None:
-    from ragarchive.retrieval.gate import Background, gate, load_calibration
+    from ragarchive.gating.background import Background
+    from ragarchive.gating.gate import gate, load_calibration
     from ragarchive.services import build_retriever
 
     settings = load_settings(data_dir=tmp_path / "data", archive="empty")
@@ -225,7 +228,7 @@ def test_an_empty_archive_retrieves_nothing_and_the_gate_says_no_evidence(tmp_pa
         assert [v.origin for v in r.variants] == ["original"]  # nothing to expand towards
         assert [lst.name for lst in r.lists] == ["original/dense", "original/trigram", "original/words"]
         assert all(lst.hits == [] for lst in r.lists)
-        assert (r.fused, r.passages, r.sentence_scores) == ([], [], [])
+        assert (r.fused, r.passages) == ([], [])
         decision = gate(r, load_calibration(settings.archive_dir), Background(0.8, 0.05))
         assert (decision.passed, decision.reason, decision.confidence) == (False, "no_evidence", 0.0)
     finally:

@@ -33,6 +33,6 @@ def test_callers_depend_on_protocols_not_engines() -> None:
 
     root = Path(__file__).resolve().parents[2]
     for path in [root / "ragarchive/retrieval/retriever.py", root / "ingest/pipeline.py",
-                 root / "ragarchive/calibration.py"]:
+                 root / "ragarchive/gating/calibration.py"]:
         text = path.read_text(encoding="utf-8")
         assert "storage.sqlite import" not in text and "storage.chroma import" not in text, path

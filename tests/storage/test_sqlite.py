@@ -7,7 +7,7 @@ import pytest
 
 from ragarchive.errors import EmbedderMismatchError
 from ragarchive.storage.sqlite import ArchiveDB
-from ragarchive.types import Chunk
+from ragarchive.types import Chunk, ChunkRow, DocumentRow
 
 
 def _chunk(i: int, text: str, source: str = "/a.txt") -> Chunk:
@@ -18,10 +18,10 @@ def _chunk(i: int, text: str, source: str = "/a.txt") -> Chunk:
     )
 
 
-def _doc(i: int, source: str = "/a.txt") -> dict:
-    return dict(doc_id=f"doc{i}", source_path=source, title=None, date=None, language="de",
-                language_prob=0.9, newspaper=None, pages="[]", n_chunks=1, text="t",
-                raw_text="t", meta="{}")
+def _doc(i: int, source: str = "/a.txt") -> DocumentRow:
+    return DocumentRow(doc_id=f"doc{i}", source_path=source, title=None, date=None, language="de",
+                       language_prob=0.9, newspaper=None, pages="[]", n_chunks=1, text="t",
+                       raw_text="t", meta="{}")
 
 
 def test_replace_and_remove_file_keeps_indexes_consistent(tmp_path: Path) -> None:
@@ -47,6 +47,24 @@ def test_replace_and_remove_file_keeps_indexes_consistent(tmp_path: Path) -> Non
     assert db.remove_file("/a.txt") == 1
     assert db.counts() == {"files": 0, "documents": 0, "chunks": 0}
     assert db.conn.execute("SELECT count(*) FROM chunks_fts").fetchone()[0] == 0
+
+
+def test_document_rows_are_stored_column_for_column_and_chunks_read_back_as_chunk_rows(tmp_path: Path) -> None:
+    db = ArchiveDB(tmp_path / "a.sqlite")
+    doc = DocumentRow(doc_id="doc1", source_path="/a.txt", title="Blatt", date="1856-03-14",
+                      language="de", language_prob=0.9731, newspaper="Der Moselbote", pages="[1, 2]",
+                      n_chunks=1, text="Die Brücke", raw_text="Die Brü-\ncke", meta='{"cleaning": {}}')
+    db.replace_file(path="/a.txt", file_hash="h", kind="text", documents=[doc],
+                    chunks=[_chunk(1, "Die Brücke")], warnings=[], timings={}, raw_counts=Counter())
+    stored = db.conn.execute("SELECT * FROM documents").fetchone()
+    assert tuple(stored) == ("doc1", "/a.txt", "Blatt", "1856-03-14", "de", 0.9731, "Der Moselbote",
+                             "[1, 2]", 1, "Die Brücke", "Die Brü-\ncke", '{"cleaning": {}}')
+    rows = db.chunk_rows(["doc1#0", "missing#0", "doc1#0"])
+    assert list(rows) == ["doc1#0"]
+    row = rows["doc1#0"]
+    assert isinstance(row, ChunkRow)
+    assert (row.doc_id, row.ord, row.text) == ("doc1", 0, "Die Brücke")
+    assert row.meta == _chunk(1, "Die Brücke").metadata()
 
 
 def test_embedder_fingerprint_is_enforced(tmp_path: Path) -> None:

@@ -11,13 +11,17 @@ with a date, a number, or a name the question did not already give (else its sco
 from __future__ import annotations
 
 import re
-from typing import Callable, Sequence
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
 
-from ragarchive.text.sentences import split_units
+from ..retrieval.query import content_terms
+from ..text.sentences import split_units
 
-from .query import content_terms
+if TYPE_CHECKING:
+    from ..retrieval.retriever import Retrieval
 
 MAX_SENTENCES = 80  # per question, scored lexically
 MAX_EMBEDDED = 12  # per question, also embedded: the best by coverage, then in passage order
@@ -56,6 +60,34 @@ _ASKS_NUMBER = re.compile(
 
 
 
+@dataclass(frozen=True)
+class SentenceScore:
+    """One sentence of the top passages and how well it addresses the question."""
+
+    n: int  # the passage's number (1-based, as cited)
+    sentence: str
+    coverage: float
+    similarity: float | None  # None when it was not embedded (see ``MAX_EMBEDDED``)
+    score: float
+
+
+def score_retrieval(
+    retrieval: Retrieval, embed: Callable[[list[str]], np.ndarray] | None
+) -> list[SentenceScore]:
+    """The sentence scores of a retrieval's passages, timed as ``sentences`` in its timings."""
+    t = time.perf_counter()
+    scores = score_sentences(
+        retrieval.query.text,
+        retrieval.query.terms,
+        retrieval.spellings(),
+        [(i + 1, p.meta.get("title") or "", p.text) for i, p in enumerate(retrieval.passages)],
+        retrieval.query_vector,
+        embed,
+    )
+    retrieval.timings["sentences"] = time.perf_counter() - t
+    return scores
+
+
 def score_sentences(
     question: str,
     terms: Sequence[str],
@@ -63,7 +95,7 @@ def score_sentences(
     passages: Sequence[tuple[int, str, str]],
     query_vector: np.ndarray | None,
     embed: Callable[[list[str]], np.ndarray] | None,
-) -> list[dict]:
+) -> list[SentenceScore]:
     """Scores of the sentences of ``passages`` ((n, title, text)), best first."""
     candidates = [
         (n, s)
@@ -89,11 +121,11 @@ def score_sentences(
         )
         if not typed:
             score *= 0.5
-        out.append({
-            "n": n, "sentence": sentence, "coverage": round(coverage, 3),
-            "similarity": None if sim is None else round(sim, 3), "score": round(score, 3),
-        })
-    out.sort(key=lambda d: -d["score"])
+        out.append(SentenceScore(
+            n=n, sentence=sentence, coverage=round(coverage, 3),
+            similarity=None if sim is None else round(sim, 3), score=round(score, 3),
+        ))
+    out.sort(key=lambda d: -d.score)
     return out
 
 

@@ -48,14 +48,15 @@ from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
-from .retrieval.gate import FEATURES, PROBES
-from .retrieval.query import Filters, content_terms
-from .storage.protocols import ArchiveStore
-from .text.tokens import word_counts
-from .text.languages import SUPPORTED_LANGUAGES
+from ..retrieval.query import Filters, content_terms
+from ..storage.protocols import ArchiveStore
+from ..text.languages import SUPPORTED_LANGUAGES
+from ..text.tokens import word_counts
+from .background import PROBES
+from .gate import FEATURES
 
 if TYPE_CHECKING:
-    from .asking import AskService
+    from ..asking import AskService
 
 
 # the languages questions are translated into (wordfreq has them); alphabetical, as rng.choice

