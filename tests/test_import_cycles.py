@@ -126,3 +126,26 @@ def test_no_stage_imports_a_later_stage() -> None:
             if own is not None and other is not None and other > own:
                 later.append(f"{name} ({STAGES[own][0]}) imports {target} ({STAGES[other][0]})")
     assert later == []
+
+
+def test_every_import_of_the_package_names_a_module_of_it() -> None:
+    """A lazy relative import that a move left behind (``from .text import …`` in a module now
+    one level deeper) fails only when its function runs; find it here instead."""
+    modules = _modules()
+    broken = []
+    for name, path in sorted(modules.items()):
+        is_package = path.name == "__init__.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = name.split(".")[: len(name.split(".")) - node.level + (1 if is_package else 0)]
+                    target = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    target = node.module or ""
+            elif isinstance(node, ast.Import):
+                target = next((a.name for a in node.names if a.name.startswith("ragarchive")), "")
+            else:
+                continue
+            if target.startswith("ragarchive") and target not in modules:
+                broken.append(f"{name}: {target}")
+    assert broken == []

@@ -243,8 +243,8 @@ ASK_FOR = {
 def near_miss_questions(db: ArchiveStore, n: int, seed: int = 0) -> list[dict[str, Any]]:
     """Up to n questions, each made from one sentence holding a typed span: the question word
     of the span's type, then the sentence's content words without the span's."""
-    from .text.sentences import split_units
-    from .answering.spans import find_spans
+    from ..text.sentences import split_units
+    from ..answering.spans import find_spans
 
     rng = random.Random(seed + 1)
     rows = [(text, language) for _, _, text, language in db.long_chunks()]
