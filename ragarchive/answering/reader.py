@@ -42,7 +42,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from ragarchive.retrieval.answer_type import ExpectedAnswer
-from ragarchive.retrieval.query import is_stopword
+from ragarchive.text.stopwords import is_stopword
 from ragarchive.text.tokens import LETTER_RUN, SPAN_WORD
 
 from .spans import Span, find_spans, is_time, is_title

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ragarchive.retrieval.query import is_stopword
+from ragarchive.text.stopwords import is_stopword
 from ragarchive.text.sentences import unit_bounds
 from ragarchive.text.tokens import LETTER_RUN
 
