@@ -26,20 +26,27 @@ def _modules() -> dict[str, Path]:
     return out
 
 
-def _edges(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
+def _imports(name: str, path: Path) -> list[tuple[str, list[str]]]:
+    """(imported module, imported names) of every import in the module, relative ones resolved."""
     is_package = path.name == "__init__.py"
-    found = set()
+    out = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            found |= {a.name for a in node.names}
+            out += [(a.name, []) for a in node.names]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
                 base = name.split(".")[: len(name.split(".")) - node.level + (1 if is_package else 0)]
                 target = ".".join(base + ([node.module] if node.module else []))
             else:
                 target = node.module or ""
-            found.add(target)
-            found |= {f"{target}.{a.name}" for a in node.names}
+            out.append((target, [a.name for a in node.names]))
+    return out
+
+
+def _edges(name: str, path: Path, modules: dict[str, Path]) -> set[str]:
+    found = set()
+    for target, names in _imports(name, path):
+        found |= {target, *(f"{target}.{n}" for n in names)}
     return {m for m in found if m in modules and m != name}
 
 
@@ -132,20 +139,7 @@ def test_every_import_of_the_package_names_a_module_of_it() -> None:
     """A lazy relative import that a move left behind (``from .text import …`` in a module now
     one level deeper) fails only when its function runs; find it here instead."""
     modules = _modules()
-    broken = []
-    for name, path in sorted(modules.items()):
-        is_package = path.name == "__init__.py"
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom):
-                if node.level:
-                    base = name.split(".")[: len(name.split(".")) - node.level + (1 if is_package else 0)]
-                    target = ".".join(base + ([node.module] if node.module else []))
-                else:
-                    target = node.module or ""
-            elif isinstance(node, ast.Import):
-                target = next((a.name for a in node.names if a.name.startswith("ragarchive")), "")
-            else:
-                continue
-            if target.startswith("ragarchive") and target not in modules:
-                broken.append(f"{name}: {target}")
+    broken = [f"{name}: {target}" for name, path in sorted(modules.items())
+              for target, _ in _imports(name, path)
+              if target.startswith("ragarchive") and target not in modules]
     assert broken == []

@@ -124,13 +124,8 @@ def _latest_id(data: Path) -> str:
     return lines[-1]["record_id"]
 
 
-def test_uploading_a_batch_shows_its_report(page, tmp_path: Path) -> None:
-    batch = tmp_path / "batch.zip"
-    with zipfile.ZipFile(batch, "w") as zf:
-        zf.writestr("notice.txt", "Der Gemeinderat von Marbethal beschloss am Montag den Bau "
-                                  "einer neuen Schule am Marktplatz. Die Kosten betragen 12000 Gulden.")
-        zf.writestr("notice.json", json.dumps({"title": "Schulbau", "date": "1871-04-03", "language": "de"}))
-        zf.writestr("broken.xml", "<alto><unclosed>")
+def test_uploading_a_batch_shows_its_report(page, upload_batch: Path) -> None:
+    batch = upload_batch
     page.get_by_role("tab", name="Ingest").click()
     page.locator("#uploads input[type=file]").set_input_files(str(batch))
     page.locator("#ingest").click()

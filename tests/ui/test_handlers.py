@@ -196,16 +196,11 @@ def test_a_clicked_row_gives_its_record_id() -> None:
 # ---------------------------------------------------------------------------- Ingest tab
 
 
-def test_an_uploaded_batch_is_ingested_reported_and_then_searched(demo_data_dir: Path,
-                                                                  tmp_path: Path) -> None:
+def test_an_uploaded_batch_is_ingested_reported_and_then_searched(demo_data_dir: Path, tmp_path: Path,
+                                                                  upload_batch: Path) -> None:
     settings = _copy_of_demo(demo_data_dir, tmp_path)
     service = build_ask_service(settings)
-    batch = tmp_path / "batch.zip"
-    with zipfile.ZipFile(batch, "w") as zf:
-        zf.writestr("notice.txt", "Der Gemeinderat von Marbethal beschloss am Montag den Bau "
-                                  "einer neuen Schule am Marktplatz. Die Kosten betragen 12000 Gulden.")
-        zf.writestr("notice.json", json.dumps({"title": "Schulbau", "date": "1871-04-03", "language": "de"}))
-        zf.writestr("broken.xml", "<alto><unclosed>")
+    batch = upload_batch
     assert service.retriever.vocab.count("schule") == 0  # read (and kept) before the upload
     calls: list[tuple[float, str]] = []
     report = ingest_tab.ingest(settings, service, threading.Lock(), [str(batch)],
