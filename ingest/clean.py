@@ -7,8 +7,9 @@ Steps, in order (each counted in ``CleanText.stats``):
 2. words with confidences: low-confidence noise (a word under ``min_word_conf`` that is mostly
    not letters or digits) is dropped; ALTO ``SUBS_CONTENT`` joins its two hyphen parts exactly;
 3. lines: garbage lines (no word, no number, mostly symbols) are dropped; a word broken at a line
-   end (``-``, ``¬``, ``⸗``, ``=``, soft hyphen) is joined only where the parts form one word; the
-   lines of a block are joined into one paragraph;
+   end (``-``, ``¬``, ``⸗``, ``=``, soft hyphen; also the mark as a token of its own, "Men -")
+   is joined only where the parts form one word; the lines of a block are joined into one
+   paragraph;
 4. words: with a lexicon, rare words one OCR-typical edit from a common word are corrected and
    leftover hyphenation inside a line ("com-munes") is joined when the joined word is common;
 5. whitespace: runs collapsed, no space before , or . (OCR exports often tokenise punctuation).
@@ -31,8 +32,14 @@ from ragarchive.types import Block, BlockSpan, CleanText, Document, Word
 if TYPE_CHECKING:
     from .lexicon import Lexicon
 
-# A hyphenation mark at a line end, after a letter; OCR often doubles it ("Sit--", "be—-").
-_LINE_END_MARK = re.compile(r"(?<=\S)[-—–]*[-¬⸗=\u00ad]+$")
+# A hyphenation mark at a line end, glued to its word; OCR often doubles it ("Sit--", "be—-").
+_LINE_END_MARK = re.compile(r"(?<=[^\s\-—–¬⸗=\u00ad])[-—–]*[-¬⸗=\u00ad]+$")
+# The mark as a token of its own after a word ("Men -" / "ſchen"), as some OCR exports write it.
+_HYPHEN_TOKENS = frozenset("-¬⸗=")
+_SPACED_MARK = re.compile(r"(?<=[^\W\d_]) (?=[-¬⸗=]$)")
+# A dash, not a break, when the next line starts with a word this common on its own ("und",
+# "the", "que") and the joined word is unknown ("kam -" / "und": "kamund").
+_DASH_NEXT_ZIPF = 6.0
 _DASH_END = re.compile(r"([^\W\d_]+)([—–])$")
 _INLINE_HYPHEN = re.compile(r"\b([^\W\d_]{2,})-([^\W\d_]{2,})\b")
 _WORDLIKE = re.compile(r"\w+")
@@ -140,7 +147,8 @@ class _Cleaner:
             lines: list[str] = []
             for line in block.lines:
                 words: list[str] = []
-                for word in line.words:
+                last = len(line.words) - 1
+                for i, word in enumerate(line.words):
                     if word.hyp_part == 2 and skip_part2:
                         skip_part2 = False
                         continue
@@ -148,7 +156,7 @@ class _Cleaner:
                         words.append(normalise_chars(word.subs_content))
                         self.stats["hyphenation_joined_alto"] += 1
                         skip_part2 = True
-                    elif self._noise(word):
+                    elif self._noise(word) and not (i == last and _hyphen_token(word, words)):
                         self.stats["noise_words_dropped"] += 1
                     else:
                         words.append(normalise_chars(word.text))
@@ -185,6 +193,10 @@ class _Cleaner:
 
     def _join(self, text: str, line: str) -> str:
         """Append ``line`` to ``text``, joining a word broken at the line end where it is one."""
+        spaced = _SPACED_MARK.search(text)
+        if spaced is not None and line[0].islower() and not self._dash(text, line):
+            text = text[: spaced.start()] + text[spaced.end() :]  # "Men -" as "Men-"
+            self.stats["hyphen_token_joined"] += 1
         mark = _LINE_END_MARK.search(text)
         if mark is None:
             return self._join_dash(text, line)
@@ -198,6 +210,15 @@ class _Cleaner:
             return f"{head}-{line}"
         self.stats["dehyphenated"] += 1
         return f"{head}{line}"
+
+    def _dash(self, text: str, line: str) -> bool:
+        """"kam -" / "und ging": the next word is common on its own and the joined one unknown."""
+        lex, lang = self.lexicon, self.language
+        left, right = LETTER_RUN.findall(text[-40:]), LETTER_RUN.match(line)
+        if lex is None or lang is None or not left or right is None:
+            return False
+        joined = left[-1] + right[0]
+        return lex.zipf(right[0], lang) >= _DASH_NEXT_ZIPF and not lex.known(joined, lang)
 
     def _join_dash(self, text: str, line: str) -> str:
         """Some OCR prints the hyphen as a dash ("sin—/gen"): join only what the lexicon knows."""
@@ -249,6 +270,11 @@ class _Cleaner:
             return m.group(0)
         self.stats["words_corrected"] += 1
         return fixed
+
+
+def _hyphen_token(word: Word, kept: list[str]) -> bool:
+    """A lone hyphen mark after a word that ends in a letter: a line-end break, never noise."""
+    return word.text.strip() in _HYPHEN_TOKENS and bool(kept) and kept[-1][-1:].isalpha()
 
 
 def _clean_edge(char: str) -> bool:

@@ -31,8 +31,11 @@ def show_ingest_report(report: Any, as_json: bool) -> None:
 
 
 def show_documents(rows: list[dict[str, Any]], as_json: bool) -> None:
+    """The catalogue's documents. One with no chunks (no text: an ALTO page whose OCR found
+    nothing, a METS article whose page is missing) is kept so its title and place are known,
+    and is listed as empty: ``"empty": true`` in the JSON, "empty" in the table."""
     if as_json:
-        echo_json(rows)
+        echo_json([{**r, "empty": not r["n_chunks"]} for r in rows])
         return
     from .reporting import print_documents
 

@@ -4,7 +4,8 @@ The canonical form removes differences that are conventions of transcription, no
 so that a CER figure counts only real recognition mistakes and their corrections:
 
 * Unicode NFC; long s (ſ) as s; Latin ligatures (ﬁ, ﬂ, ...) spelled out; r rotunda (ꝛ) as r;
-  the superscript e of Fraktur umlauts (a + U+0364) as ä/ö/ü;
+  the superscript e of Fraktur umlauts (a + U+0364) as ä/ö/ü; the MUFI private-use letters of
+  ``text.characters.MUFI_LETTERS`` as their letters;
 * hyphen variants (‐ ‑ soft hyphen) as "-"; the hyphenation mark of a word broken across lines
   (``-``, ``¬``, ``⸗``, ``=`` right after a word and before a line break) joined away when a lowercase letter follows,
   kept as "-" (no space) when an uppercase one does, as in a broken compound "Nord-Amerika";

@@ -96,11 +96,12 @@ def print_documents(rows: list[dict[str, Any]]) -> None:
             r["date"] or "",
             r["language"] or "",
             ",".join(map(str, pages)),
-            str(r["n_chunks"]),
+            str(r["n_chunks"]) if r["n_chunks"] else "empty",  # no text: nothing to find
             (r["source_path"] or "").rsplit("/", 1)[-1],
         )
     _out.print(table)
-    _out.print(f"{len(rows)} documents")
+    empty = sum(1 for r in rows if not r["n_chunks"])
+    _out.print(f"{len(rows)} documents" + (f", {empty} empty (no text to search)" if empty else ""))
 
 
 def print_ask_result(result: Any) -> None:

@@ -21,6 +21,10 @@ class SourceFile:
     path: Path  # absolute
     kind: str  # "mets" | "alto" | "hocr" | "pagexml" | "text" | "jsonl" | "image"
     related: tuple[Path, ...] = ()  # e.g. the ALTO pages a METS file references, a .txt's sidecar
+    # The folder given to ``ingest`` that holds this file (a file given alone: its own folder).
+    # A METS file may reference pages anywhere inside it (``../ocr/p1.xml``), never outside.
+    # Context, not identity: two SourceFiles of the same file compare equal whatever their root.
+    root: Path | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

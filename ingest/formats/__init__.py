@@ -16,7 +16,7 @@ from pathlib import Path
 from ragarchive.errors import ParseError
 from ragarchive.types import SourceFile
 
-from .common import DEFAULT_OCR_LANGUAGES, ParseResult
+from .common import DEFAULT_OCR_LANGUAGES, ParseResult, add_name_dates
 
 __all__ = ["DEFAULT_OCR_LANGUAGES", "ParseResult", "parse"]
 
@@ -25,7 +25,8 @@ def parse(source: SourceFile, *, ocr_languages: str = DEFAULT_OCR_LANGUAGES) -> 
     """Parse one source file into documents; raises ParseError (only) for unusable input."""
     path = Path(source.path)
     try:
-        return _dispatch(source.kind, path, ocr_languages)
+        return add_name_dates(_dispatch(source.kind, path, ocr_languages, source.root), path,
+                              source.kind)
     except ParseError:
         raise
     except RecursionError:
@@ -39,11 +40,11 @@ def parse(source: SourceFile, *, ocr_languages: str = DEFAULT_OCR_LANGUAGES) -> 
         ) from exc
 
 
-def _dispatch(kind: str, path: Path, ocr_languages: str) -> ParseResult:
+def _dispatch(kind: str, path: Path, ocr_languages: str, root: Path | None = None) -> ParseResult:
     if kind == "mets":
         from .mets import parse_mets
 
-        return parse_mets(path)
+        return parse_mets(path, root=root)  # its pages may be anywhere inside the ingested root
     if kind == "alto":
         from .alto import parse_alto
 

@@ -7,6 +7,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from ragarchive.types import Document
 
@@ -61,22 +62,38 @@ def base_id(path: Path, stem: str | None = None) -> str:
 
 
 _PAGE_IN_NAME = re.compile(
-    r"(?:^|[_\-.\s])(p|pg|page|seite|s|f)?[_\-]?(0*)(\d{1,5})$", re.IGNORECASE
+    r"(?:^|[_\-.\s])(p|pg|page|seite|s|f|seq)?[_\-]?(0*)(\d{1,5})$", re.IGNORECASE | re.ASCII
+)
+# The suffix a producer adds to the OCR file of a page image: ``p1_alto.xml`` is page 1's text.
+OCR_SUFFIX = re.compile(r"[._-](?:alto|ocr|hocr)$", re.IGNORECASE)
+# A number after one of these words numbers something else than the page (``ed-1``, ``vol_12``).
+_NOT_PAGE_LABEL = re.compile(
+    r"(?:^|[_\-.\s])(ed|edition|vol|volume|issue|no|nr)$", re.IGNORECASE | re.ASCII
 )
 
 
 def page_from_name(path: Path) -> int | None:
     """Page number at the end of a file stem (``00003``, ``issue-p0003``, ``page_3``), else None.
 
-    A bare number of four digits or more that is not zero-padded (``report_2013``) is a year or
-    an id, not a page.
+    An OCR suffix is not part of the name (``p0003_alto``, ``p0003.alto``). A bare number of four
+    digits or more that is not zero-padded (``report_2013``) is a year or an id, not a page; nor
+    is a number labelled as an edition, volume or issue (``ed-1``). When the stem holds a date
+    (``YYYY-MM-DD``, ``YYYY_MM_DD``, ``YYYYMMDD``), only what follows the date can be the page:
+    ``sn90050306_1920_05_27_1`` is page 1, ``lunion_1865-04-15`` has none (its day is not a
+    page), ``x_18950101_0001`` is page 1.
     """
-    m = _PAGE_IN_NAME.search(path.stem)
+    stem = OCR_SUFFIX.sub("", path.stem)
+    dates = list(_dates_in(stem))
+    if dates:
+        stem = stem[dates[-1][1].end():]
+    m = _PAGE_IN_NAME.search(stem)
     if not m:
         return None
     prefix, zeros, digits = m.groups()
     page = int(digits)
     if page == 0 or (not prefix and not zeros and page >= 1000):
+        return None
+    if not prefix and _NOT_PAGE_LABEL.search(stem[:m.start()]):
         return None
     return page
 
@@ -177,14 +194,52 @@ def iso_date(value: object) -> str | None:
     return year
 
 
-_DATE_IN_NAME = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
+# A full date in a name: 1500-2099, the same separator (``-``, ``_`` or none) between its parts,
+# not part of a longer number (``sn90050306`` holds none).
+_DATE_IN_NAME = re.compile(
+    r"(?<!\d)(1[5-9]\d\d|20\d\d)([-_]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)", re.ASCII
+)
+
+
+def _dates_in(name: str) -> Iterator[tuple[str, re.Match[str]]]:
+    """The valid calendar dates written in a name (``1865-02-30`` is none), with their match."""
+    for m in _DATE_IN_NAME.finditer(name):
+        year, _, month, day = m.groups()
+        found = iso_date(f"{year}-{month}-{day}")
+        if found:
+            yield found, m
 
 
 def date_from_name(*names: str) -> str | None:
-    """First plausible date written in file or folder names (``18451228_01``, ``1858-12-07``)."""
+    """First plausible date written in file or folder names: ``1858-12-07``, ``1920_05_27``,
+    ``18451228_01``; the year from 1500 to 2099, the month and day valid."""
     for name in names:
-        for m in _DATE_IN_NAME.finditer(name):
-            found = iso_date("-".join(m.groups()))
-            if found:
-                return found
+        for found, _ in _dates_in(name):
+            return found
     return None
+
+
+# Folders above a file that may name its issue (``bnl_lunion_1865-04-15/ALTO/00002.xml``).
+_DATE_FOLDER_LEVELS = 3
+# Formats whose files carry no publication date: their name gives one. METS reads its own names;
+# a JSONL manifest's name says nothing about the date of each record.
+_NAME_DATED_KINDS = {"alto", "hocr", "pagexml", "text", "image"}
+
+
+def add_name_dates(result: ParseResult, path: Path, kind: str) -> ParseResult:
+    """Give the documents that have no date (from the file or its sidecar) the date written in
+    the file name, else in the three nearest folder names that are not format folders like
+    ``ALTO``; ``meta["date_source"]`` says which ("file name" or "folder name")."""
+    if kind not in _NAME_DATED_KINDS or all(d.date for d in result.documents):
+        return result
+    found = date_from_name(path.stem)
+    source = "file name"
+    if found is None:
+        folders = [p.name for p in path.parents if p.name and p.name.lower() not in _GENERIC_DIRS]
+        found, source = date_from_name(*folders[:_DATE_FOLDER_LEVELS]), "folder name"
+    if found:
+        for doc in result.documents:
+            if not doc.date:
+                doc.date = found
+                doc.meta["date_source"] = source
+    return result

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -90,18 +91,23 @@ def _blocks(page_el: etree._Element, page: int | None) -> tuple[list[Block], Cou
     line for its descendant words) instead repeats nested content once per level, which a hostile
     file nested a hundred levels deep turns into minutes and gigabytes. Objects are built as their
     elements close, so nothing but the result outlives the walk (cheap for the garbage collector).
+
+    Lines outside any block (ocropy and kraken put headings and first paragraphs straight under
+    the page or an ``ocr_carea``) are collected by the nearest such element (:class:`_Bare`) and
+    become blocks of their own, one per run of consecutive lines, in document order.
     """
     container_class = _container_class(page_el)
     langs: Counter[str] = Counter()
     blocks: list[Block] = []
-    # For each open element: the lines of its block, the words of its line, the text of its line
-    # or word (None where there is none), and what the element itself opened.
-    stack: list[tuple[list | None, list | None, list | None, str]] = []
+    # For each open element: the lines of its block (a list, or the _Bare collecting lines outside
+    # any block), the words of its line, the text of its line or word (None where there is none),
+    # and what the element itself opened.
+    stack: list[tuple[list | _Bare | None, list | None, list | None, str]] = []
     walker = etree.iterwalk(page_el, events=("start", "end"))
     for event, el in walker:
         if event == "start":
-            if not stack:  # the page itself: a block when the page has no containers
-                stack.append(([], None, None, "" if container_class else "block"))
+            if not stack:  # the page itself collects the lines outside any block
+                stack.append((_Bare(el), None, None, "bare"))
                 continue
             lines, words, text, _ = stack[-1]
             value = el.get("class")  # comments answer None too
@@ -111,7 +117,11 @@ def _blocks(page_el: etree._Element, page: int | None) -> tuple[list[Block], Cou
                 walker.skip_subtree()
                 lines = words = text = None
             elif container_class and container_class in classes:
+                _split(lines, blocks, page, langs)
                 lines, words, text, opened = [], None, None, "block"
+            elif "ocr_carea" in classes and isinstance(lines, _Bare):  # an area of bare lines
+                _split(lines, blocks, page, langs)
+                lines, opened = _Bare(el), "bare"
             elif classes & _LINE_CLASSES:
                 words, text, opened = [], [], "line"
             elif "ocrx_word" in classes:
@@ -126,12 +136,68 @@ def _blocks(page_el: etree._Element, page: int | None) -> tuple[list[Block], Cou
         elif opened == "line" and stack and stack[-1][0] is not None:
             line = _line(words, text)
             if line.words:
-                stack[-1][0].append(line)
+                owner = stack[-1][0]
+                if isinstance(owner, _Bare):
+                    owner.add(line, el)
+                else:
+                    owner.append(line)
         elif opened == "block" and lines:
+            assert isinstance(lines, list)
             blocks.append(_block(el, lines, page, langs))
+        elif opened == "bare" and isinstance(lines, _Bare):
+            lines.flush(blocks, page, langs, closing=True)
         if stack and stack[-1][2] is not None and el.tail:
             stack[-1][2].append(el.tail)
     return blocks, langs
+
+
+class _Bare:
+    """A page or area that holds lines outside any block: each run of them becomes a block.
+
+    When the element holds nothing else, its one run is the element itself (its id and box);
+    when blocks come between, each run is named by its first line and boxed by its lines.
+    """
+
+    def __init__(self, el: etree._Element) -> None:
+        self.el = el
+        self.lines: list[Line] = []
+        self.boxes: list[Box | None] = []
+        self.first_id: str | None = None
+        self.split = False
+
+    def add(self, line: Line, line_el: etree._Element) -> None:
+        if not self.lines:
+            self.first_id = line_el.get("id")
+        self.lines.append(line)
+        self.boxes.append(_title_box(line_el))
+
+    def flush(self, blocks: list[Block], page: int | None, langs: Counter[str], *,
+              closing: bool) -> None:
+        if not self.lines:
+            return
+        if closing and not self.split:
+            blocks.append(_block(self.el, self.lines, page, langs))
+        else:
+            box = _union(self.boxes) or _union(w.box for ln in self.lines for w in ln.words)
+            blocks.append(_block(self.el, self.lines, page, langs, (box, self.first_id)))
+        self.lines, self.boxes, self.first_id = [], [], None
+
+
+def _split(owner: list | _Bare | None, blocks: list[Block], page: int | None,
+           langs: Counter[str]) -> None:
+    """A block opens inside an element of bare lines: the run before it is a block of its own."""
+    if isinstance(owner, _Bare):
+        owner.split = True
+        owner.flush(blocks, page, langs, closing=False)
+
+
+def _union(boxes: Iterable[Box | None]) -> Box | None:
+    known = [b for b in boxes if b]
+    if not known:
+        return None
+    x0, y0 = min(b[0] for b in known), min(b[1] for b in known)
+    x1, y1 = max(b[0] + b[2] for b in known), max(b[1] + b[3] for b in known)
+    return x0, y0, x1 - x0, y1 - y0
 
 
 def _container_class(page_el: etree._Element) -> str | None:
@@ -157,11 +223,14 @@ def _line(words: list[Word | None], text: list[str]) -> Line:
     return Line([Word(t) for t in "".join(text).split()])  # a producer that marks lines only
 
 
-def _block(el: etree._Element, lines: list[Line], page: int | None, langs: Counter[str]) -> Block:
+def _block(el: etree._Element, lines: list[Line], page: int | None, langs: Counter[str],
+           place: tuple[Box | None, str | None] | None = None) -> Block:
+    """A block of ``lines`` owned by ``el``: its box and id unless ``place`` gives others."""
     lang = el.get("lang") or el.get("{http://www.w3.org/XML/1998/namespace}lang")
     if lang:
         langs[lang] += sum(len(ln.words) for ln in lines)
-    return Block(lines, page, _title_box(el), el.get("id"))
+    box, block_id = place or (_title_box(el), el.get("id"))
+    return Block(lines, page, box, block_id)
 
 
 def _classes(el: etree._Element) -> set[str]:

@@ -1,6 +1,7 @@
 """Building the Documents of one METS issue: one per article-like division, its text from the
-ALTO blocks its areas name, its metadata from MODS; one per ALTO page when there are no articles.
-See ``mets.py`` for how a METS issue is read."""
+ALTO (or PAGE) blocks its areas name, or from the pages its smLinks give it; its metadata from
+MODS (or Dublin Core); one per page when there are no articles, or the articles of a METS it
+lists (a BnF package manifest and its table of contents). See ``mets.py`` for the whole story."""
 
 from __future__ import annotations
 
@@ -13,12 +14,16 @@ from lxml import etree
 from ragarchive.errors import ParseError
 from ragarchive.types import Block, Document
 
-from .alto import AltoFile, read_alto
-from .common import ParseResult, base_id, date_from_name
-from .mets_files import MetsFile, image_sizes, physical_pages, read_files
-from .mets_mods import Mods, dmd_sections
-from .mets_structmap import UNIT_TYPES, article_units, div_type, inside_unit, struct_map
-from .xmlsafe import local_name
+from .common import ParseResult, date_from_name
+from .mets_files import (PAGE_MIMETYPE, MetsFile, PhysicalPage, image_sizes, physical_page_list,
+                         physical_pages, read_files)
+from .mets_ids import issue_id
+from .mets_links import linked_pages, sm_links
+from .mets_mods import Mods, dmd_sections, issue_identifier, issue_metadata
+from .mets_structmap import UNIT_TYPES, article_units, div_type, struct_map
+from .mets_text import (TextFile, is_mets, page_candidates, read_text_file, root_name,
+                        several_text_groups)
+from .xmlsafe import local_name, parse_xml
 
 _PLACEHOLDER = re.compile(r"placeholder", re.IGNORECASE)
 
@@ -26,68 +31,95 @@ _PLACEHOLDER = re.compile(r"placeholder", re.IGNORECASE)
 class IssueReader:
     """One METS issue, read into its Documents and warnings by ``read()``."""
 
-    def __init__(self, path: Path, root: etree._Element) -> None:
+    def __init__(self, path: Path, root: etree._Element, ingest_root: Path | None = None,
+                 parent: IssueReader | None = None) -> None:
         self.path = path
         self.root = root
+        self.ingest_root = ingest_root
+        self.parent = parent  # the METS that lists this one (its table of contents)
         self.warnings: list[str] = []
-        self.files = read_files(root, path.parent)
+        self.files = read_files(root, path.parent, ingest_root)
         self.dmd = dmd_sections(root)
+        self.pages = physical_page_list(root)
         self.page_of = physical_pages(root, self.files)
         self.image_sizes = image_sizes(root, self.files, self.page_of)
-        self.issue_id = _issue_id(root, path)
-        self._alto: dict[str, AltoFile | None] = {}
+        self.issue = Mods()
+        self.issue_id = (parent.issue_id if parent is not None
+                         else issue_id(root, path, issue_identifier(root, self.dmd)))
+        self._alto: dict[str, TextFile | None] = {}
         self._unknown_files: set[str] = set()
+        self._covered: set[Path] = set()  # text files read through a METS this one lists
+        self._candidates: dict[int, list[MetsFile]] | None = None  # id(page) -> its text files
 
     def read(self) -> ParseResult:
         logical = struct_map(self.root, "logical")
-        units, areas = article_units(logical) if logical is not None else ([], [])
-        issue = self._issue_mods(logical)
+        units, areas = article_units(logical) if logical is not None else ([], {})
+        issue = self.issue = issue_metadata(self.root, self.dmd, logical,
+                                            self.parent.issue if self.parent else None)
         newspaper = issue.title
         date = next(iter(issue.dates), None) or date_from_name(
             self.path.stem, self.path.parent.name, self.root.get("OBJID", "")
         )
         common = {"newspaper": newspaper, "date": date}
+        if not units and self.parent is not None:
+            return ParseResult([], [])  # a listed METS without articles adds nothing
+        nested, self._covered = self._nested_documents()
         if units:
-            docs = [self._unit_document(u, areas.get(u, []), common, i)
-                    for i, u in enumerate(units)]
+            docs = self._unit_documents(units, areas, common)
         else:
-            self.warnings.append("no article divisions in the logical structMap; one document per page")
-            docs = self._page_documents(common)
-        self._dedupe_ids(docs)
+            if not nested:
+                self.warnings.append(
+                    "no article divisions in the logical structMap; one document per page")
+            docs = self._page_documents(common, skip_paths=self._covered)
+            if not docs and not nested:
+                raise ParseError(f"{self.path}: METS has neither article divisions nor readable "
+                                 "ALTO or PAGE pages")
         box_unit = self._box_unit()
         for doc in docs:
             doc.meta.setdefault("box_unit", box_unit)
             doc.meta["issue_languages"] = issue.languages
             if issue.record_id:
                 doc.meta["issue_record_id"] = issue.record_id
+            if doc.language is None and len(issue.languages) == 1:
+                doc.language = issue.languages[0]  # an issue in one language says it of all
         self._summarise(docs)
+        docs = nested + docs
+        self._dedupe_ids(docs)
         return ParseResult(docs, self.warnings)
 
-    # -- issue-level metadata
+    # -- articles
 
-    def _issue_mods(self, logical: etree._Element | None) -> Mods:
-        """MODS of the issue: sections referenced by non-article divisions (VOLUME, ISSUE, the
-        physical root) -- the dmdSecs that describe the whole issue rather than one article."""
-        ids: list[str] = []
-        for smap in (logical, struct_map(self.root, "physical")):
-            if smap is None:
+    def _unit_documents(self, units: list[etree._Element],
+                        areas: dict[etree._Element, list[tuple[etree._Element, bool]]],
+                        common: dict[str, Any]) -> list[Document]:
+        """One Document per article. Articles without areas take their pages from smLinks; when
+        no article has areas (Kitodo, Goobi), they read those pages' text, each page once, and
+        the pages no article reads are documents of their own (so no text is lost)."""
+        docs = [self._unit_document(u, areas.get(u, []), common, i) for i, u in enumerate(units)]
+        by_areas = any(areas.get(u) for u in units)
+        links = sm_links(self.root)
+        linked, reads = linked_pages(links, units, self.pages) if links else ({}, {})
+        by_number = {p.number: p for p in reversed(self.pages)}
+        for unit, doc in zip(units, docs):
+            if areas.get(unit) or unit not in linked:
                 continue
-            for div in smap.iter("{*}div"):
-                if div_type(div) in UNIT_TYPES or inside_unit(div):
-                    continue
-                ids += div.get("DMDID", "").split()
-        merged = Mods()
-        for dmd_id in dict.fromkeys(ids):
-            mods = self.dmd.get(dmd_id)
-            if mods is None:
+            doc.pages = linked[unit]
+            if by_areas:
                 continue
-            merged.titles = merged.titles or mods.titles[:1]
-            merged.languages += [x for x in mods.languages if x not in merged.languages]
-            merged.dates += mods.dates
-            merged.record_id = merged.record_id or mods.record_id
-        return merged
-
-    # -- one article
+            doc.meta["missing_pages"] = []
+            for number in reads[unit]:
+                found = self._page_text(by_number[number])
+                if found is None:
+                    doc.meta["missing_pages"].append(number)
+                else:
+                    doc.blocks += found[1].blocks
+            shared = [n for n in linked[unit] if n not in reads[unit]]
+            if shared:
+                doc.meta["shared_pages"] = shared
+        if not by_areas:
+            read = {n for numbers in reads.values() for n in numbers}
+            docs += self._page_documents(common, skip_pages=read, skip_paths=self._covered)
+        return docs
 
     def _unit_document(self, div: etree._Element, areas: list[tuple[etree._Element, bool]],
                        common: dict[str, Any], index: int) -> Document:
@@ -167,24 +199,43 @@ class IssueReader:
             return _block_range(alto, found, alto.index[end])
         return found
 
-    def _load(self, mets_file: MetsFile) -> AltoFile | None:
+    def _load(self, mets_file: MetsFile) -> TextFile | None:
         if mets_file.file_id in self._alto:
             return self._alto[mets_file.file_id]
-        alto: AltoFile | None = None
+        text: TextFile | None = None
         page = self.page_of.get(mets_file.file_id)
         where = f"page {page} " if page is not None else ""
-        if mets_file.path is None or not mets_file.path.is_file():
+        label = "PAGE" if mets_file.mimetype.lower() == PAGE_MIMETYPE else "ALTO"
+        if mets_file.path is None and mets_file.refused:
             self.warnings.append(
-                f"ALTO {where}file {mets_file.href!r} referenced by the METS is missing; "
+                f"{label} {where}file {mets_file.href!r} referenced by the METS is refused: "
+                f"{mets_file.refused}; articles on that page lack its text"
+            )
+        elif mets_file.path is None or not mets_file.path.is_file():
+            self.warnings.append(
+                f"{label} {where}file {mets_file.href!r} referenced by the METS is missing; "
                 "articles on that page lack its text"
             )
-        else:
+        elif (kind := root_name(mets_file.path) or "").lower() != "mets":  # no page text
             try:
-                alto = read_alto(mets_file.path, image_sizes=self.image_sizes, page_hint=page)
+                text = read_text_file(mets_file.path, page, self.image_sizes, kind)
             except ParseError as exc:
-                self.warnings.append(f"ALTO {where}skipped: {exc}")
-        self._alto[mets_file.file_id] = alto
-        return alto
+                self.warnings.append(f"{label} {where}skipped: {exc}")
+        self._alto[mets_file.file_id] = text
+        return text
+
+    def _page_text(self, page: PhysicalPage) -> tuple[MetsFile, TextFile] | None:
+        """The best text file of a page that has words (else the first readable one)."""
+        if self._candidates is None:
+            self._candidates = {id(p): c for p, c in page_candidates(self.files, self.pages)}
+        first = None
+        for mets_file in self._candidates.get(id(page), []):
+            text = self._load(mets_file)
+            if text is not None and text.blocks:
+                return mets_file, text
+            if text is not None and first is None:
+                first = (mets_file, text)
+        return first
 
     def _mods_of(self, div: etree._Element) -> Mods:
         merged = Mods()
@@ -213,27 +264,66 @@ class IssueReader:
 
     # -- fallbacks and reporting
 
-    def _page_documents(self, common: dict[str, Any]) -> list[Document]:
-        docs = []
-        for file_id, mets_file in self.files.items():
-            if not mets_file.is_text:
+    def _page_documents(self, common: dict[str, Any], skip_pages: set[int] = frozenset(),
+                        skip_paths: set[Path] = frozenset()) -> list[Document]:
+        """One Document per page with text. With one text group: each of its files, named by
+        FILEID; with several (OCR-D): each physical page's best file, named by the page's ID."""
+        found: list[tuple[str, int | None, MetsFile, TextFile]] = []
+        if several_text_groups(self.files, self.pages):
+            for page in self.pages:
+                chosen = self._page_text(page) if page.number not in skip_pages else None
+                if chosen is not None:
+                    found.append((page.div_id or f"p{page.number}", page.number, *chosen))
+        else:
+            for file_id, mets_file in self.files.items():
+                page = self.page_of.get(file_id)
+                if not mets_file.is_text or page in skip_pages or mets_file.path in skip_paths:
+                    continue
+                text = self._load(mets_file)
+                if text is not None:
+                    found.append((file_id, page, mets_file, text))
+        return [Document(
+            doc_id=f"{self.issue_id}/{name}",
+            source_path=str(self.path),
+            blocks=text.blocks,
+            date=common["date"],
+            language=getattr(text, "language", None),  # PAGE primaryLanguage
+            newspaper=common["newspaper"],
+            pages=[page] if page is not None else [],
+            meta={"format": "mets", "issue_id": self.issue_id, "box_unit": text.box_unit,
+                  "text_group": mets_file.use},
+        ) for name, page, mets_file, text in found]
+
+    def _nested_documents(self) -> tuple[list[Document], set[Path]]:
+        """The articles of the METS files this one lists (a BnF package manifest lists its
+        table of contents, toc/T....xml), read as part of this issue: its id, its metadata
+        where theirs is missing, this file as their source. Also the text files they read,
+        which are then no page documents of their own. One level deep."""
+        docs: list[Document] = []
+        covered: set[Path] = set()
+        if self.parent is not None:
+            return docs, covered
+        for mets_file in self.files.values():
+            if not (mets_file.is_text and mets_file.path and mets_file.path.is_file()
+                    and is_mets(mets_file)):
                 continue
-            alto = self._load(mets_file)
-            if alto is None:
+            covered.add(mets_file.path)
+            try:
+                reader = IssueReader(mets_file.path, parse_xml(mets_file.path), self.ingest_root,
+                                     parent=self)
+                if any(f.path == self.path.resolve() for f in reader.files.values()):
+                    continue  # two METS that list each other: each is read on its own
+                result = reader.read()
+            except ParseError as exc:
+                self.warnings.append(f"METS {mets_file.href!r} listed by this METS skipped: {exc}")
                 continue
-            page = self.page_of.get(file_id)
-            docs.append(Document(
-                doc_id=f"{self.issue_id}/{file_id}",
-                source_path=str(self.path),
-                blocks=alto.blocks,
-                date=common["date"],
-                newspaper=common["newspaper"],
-                pages=[page] if page is not None else [],
-                meta={"format": "mets", "issue_id": self.issue_id, "box_unit": alto.box_unit},
-            ))
-        if not docs:
-            raise ParseError(f"{self.path}: METS has neither article divisions nor readable ALTO pages")
-        return docs
+            for doc in result.documents:
+                doc.source_path = str(self.path)  # the indexed file: re-ingesting replaces these
+                doc.meta["structure_file"] = mets_file.href
+            docs += result.documents
+            self.warnings += [f"{mets_file.href}: {w}" for w in result.warnings]
+            covered |= {t.path.resolve() for t in reader._alto.values() if t is not None}
+        return docs, covered
 
     def _dedupe_ids(self, docs: list[Document]) -> None:
         seen: dict[str, int] = {}
@@ -273,25 +363,12 @@ def _section_title(div: etree._Element, reader: IssueReader) -> str | None:
     return None
 
 
-def _block_range(alto: AltoFile, first: list[Block], last: list[Block]) -> list[Block]:
+def _block_range(alto: TextFile, first: list[Block], last: list[Block]) -> list[Block]:
     """Blocks from the first of ``first`` to the last of ``last`` in file order (BEGIN..END)."""
     if not first or not last:
         return first or last
     start, stop = alto.order[id(first[0])], alto.order[id(last[-1])]
     return [b for b in alto.blocks if start <= alto.order[id(b)] <= stop]
-
-
-def _issue_id(root: etree._Element, path: Path) -> str:
-    """``<issue-id>`` of document ids: the METS OBJID (a persistent identifier) made path-safe,
-    else the file stem without its -mets suffix, prefixed with folders when it is only a number."""
-    objid = (root.get("OBJID") or "").strip()
-    if objid:
-        objid = re.sub(r"^[a-z][a-z0-9+.\-]*://[^/]*/", "", objid, flags=re.IGNORECASE)
-        slug = re.sub(r"[^\w.\-]+", "-", objid).strip("-.")
-        if slug:
-            return slug
-    stem = re.sub(r"[-_.]?mets$", "", path.stem, flags=re.IGNORECASE) or path.parent.name
-    return base_id(path, stem)
 
 
 def _listing(items: list[str], limit: int = 20) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 from charset_normalizer import from_bytes
 
 from ragarchive.errors import ParseError
+from ragarchive.text.names import looks_like_path
 from ragarchive.types import Block, Document, Line, Word
 
 from .common import ParseResult, base_id, iso_date, norm_language, small_int
@@ -119,6 +120,9 @@ def _fields(record: dict[str, Any], where: str, warnings: list[str]) -> dict[str
     source = record.get("newspaper", record.get("source"))
     if source is not None:
         out["newspaper"] = str(source).strip() or None
+        if out["newspaper"] and looks_like_path(out["newspaper"]):
+            # a file path or URL names no newspaper: it stays in meta["source"]
+            out["extra"] = {"source": out.pop("newspaper")}
     if record.get("date") not in (None, "", "n/a"):
         out["date"] = iso_date(record["date"])
         if out["date"] is None:
@@ -139,7 +143,7 @@ def _fields(record: dict[str, Any], where: str, warnings: list[str]) -> dict[str
     extra = {k: v for k, v in record.items()
              if k not in _KNOWN_KEYS and isinstance(v, (str, int, float, bool))}
     if extra:
-        out["extra"] = extra
+        out["extra"] = {**out.get("extra", {}), **extra}
     return out
 
 

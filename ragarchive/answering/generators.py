@@ -18,6 +18,7 @@ from typing import Callable, Iterator, Protocol
 
 from ragarchive.errors import BackendError
 from ragarchive.retrieval.answer_type import expected_answer
+from ragarchive.text.names import looks_like_path
 
 from ..prompts import Prompt
 from .prompting import REFUSAL_MARKER, EvidenceItem, render_grounded_prompt
@@ -56,6 +57,9 @@ class Generator(Protocol):
 # -- extractive --------------------------------------------------------------------------------
 
 _INTRO = {"en": "According to", "de": "Laut", "fr": "Selon"}
+# A source with neither newspaper nor title (an ALTO or PAGE page), in the answer's language. The
+# German has no noun: verification takes a capitalised word that the evidence lacks for a name.
+_UNNAMED = {"en": "According to the archive", "de": "Es heißt", "fr": "Selon les archives"}
 
 
 class ExtractiveGenerator:
@@ -132,11 +136,14 @@ class ExtractiveGenerator:
 
     @staticmethod
     def _quote(language: str, item: EvidenceItem, sentence: str) -> str:
-        source = item.newspaper or item.title or "the archive"
+        # a file path or URL (a sidecar's "source") names no newspaper to a reader
+        source = next((x for x in (item.newspaper, item.title) if x and not looks_like_path(x)), "")
         where = ", ".join(x for x in (item.date, f"p. {item.page}" if item.page else "") if x)
-        intro = _INTRO.get(language, _INTRO["en"])
+        lang = language if language in _INTRO else "en"
+        intro = f"{_INTRO[lang]} {source}" if source else _UNNAMED[lang]
         sentence = sentence.strip().replace('"', "'")  # the quote's own marks stay unambiguous
-        return f'{intro} {source} ({where}): "{sentence}" [{item.n}]'
+        place = f" ({where})" if where else ""
+        return f'{intro}{place}: "{sentence}" [{item.n}]'
 
 
 def _flat(text: str, unit: tuple[int, int]) -> str:

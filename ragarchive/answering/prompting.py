@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from ragarchive.prompts import Prompt, load_prompt
+from ragarchive.text.names import looks_like_path
 
 REFUSAL_MARKER = "INSUFFICIENT_EVIDENCE"
 LANGUAGE_NAMES = {"en": "English", "de": "German (Deutsch)", "fr": "French (français)"}
@@ -38,12 +39,17 @@ def evidence_block(items: Sequence[EvidenceItem]) -> tuple[str, str]:
     for it in items:
         text = _defuse(it.text)
         head = (
-            f"{delimiter} [{it.n}] newspaper: {_defuse(it.newspaper) or 'unknown'} | "
+            f"{delimiter} [{it.n}] newspaper: {_defuse(_name(it.newspaper)) or 'unknown'} | "
             f"title: {_defuse(it.title) or 'untitled'} | date: {it.date or 'unknown'} | "
             f"page: {it.page or 'unknown'} | language: {it.language}"
         )
         parts.append(f"{head}\n{text}\n{delimiter} [/{it.n}]")
     return "\n\n".join(parts), delimiter
+
+
+def _name(value: str) -> str:
+    """A newspaper's name, never a file path or URL (a sidecar's "source")."""
+    return "" if looks_like_path(value or "") else value
 
 
 def _defuse(text: str) -> str:

@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from ragarchive.text.languages import SUPPORTED_LANGUAGES
+from ragarchive.text.languages import SUPPORTED_LANGUAGES, wordfreq_code
 
 from .query import Query, content_terms
 
@@ -89,6 +89,7 @@ def ocr_variant(
     from rapidfuzz import fuzz, process
     from wordfreq import zipf_frequency
 
+    languages = list(dict.fromkeys(wordfreq_code(x) for x in languages))  # "la" -> "it"
     mapping: dict[str, list[tuple[str, float]]] = {}
     for term in query.terms:
         if len(term) < 5:  # short words have too many neighbours to be useful

@@ -16,4 +16,14 @@ WORDLIST_LANGUAGES: tuple[str, ...] = (*SUPPORTED_LANGUAGES, "it", "nl", "es", "
 """Archive languages whose word list (wordfreq) the OCR expansion consults, so that a real word
 of the language is never taken for a misreading (retrieval/retriever.py → ``ocr_variant``).
 Wider than ``SUPPORTED_LANGUAGES``: an archive may hold documents in other languages. wordfreq
-has no Latin list: for ``la`` it warns and uses its nearest match, Italian."""
+has no Latin list: ``la`` is looked up in its nearest list, Italian (see ``wordfreq_code``)."""
+
+WORDFREQ_NEAREST: dict[str, str] = {"la": "it"}
+"""Languages wordfreq has no list for -> the list it would pick itself as the nearest match.
+Asking for that list directly gives the same frequencies (wordfreq tokenises ``la`` and ``it``
+alike) without its "You asked for word frequencies in language 'la'" warning on stderr."""
+
+
+def wordfreq_code(language: str) -> str:
+    """The wordfreq list to look ``language`` up in: itself, or the nearest list it has."""
+    return WORDFREQ_NEAREST.get(language, language)

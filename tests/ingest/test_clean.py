@@ -29,6 +29,16 @@ def test_characters_are_normalised() -> None:
     assert normalise_chars("Waſſer ﬁnden Muͤller e\u0301") == "Wasser finden Müller é"
 
 
+def test_mufi_private_use_letters_are_cleaned_and_kept_raw() -> None:
+    # U+EADA long s + descending t, U+EEC5 ct, U+EBA2 long s + i, U+E644 o with e above
+    raw = "Chri\ueadaian Da\ueec5us wei\ueba2t G\ue644the"
+    doc = _doc(Block([_words(raw)]))
+    clean = clean_document(doc)
+    assert clean.text == "Christian Dactus weisit Göthe"
+    assert clean.raw == raw  # the source's characters stay for display
+    assert tokenize_words(raw) == ["Christian", "Dactus", "weisit", "Göthe"]
+
+
 def test_soft_hyphen_inside_a_line_vanishes() -> None:
     assert clean_string("Zei\u00adtung") == "Zeitung"
 
@@ -44,6 +54,34 @@ def test_broken_compound_keeps_its_hyphen() -> None:
 
 def test_dash_at_line_end_is_not_a_hyphen() -> None:
     assert clean_string("Er kam —\nund ging") == "Er kam — und ging"
+
+
+@pytest.mark.parametrize("mark", ["-", "¬", "⸗", "="])
+def test_line_end_hyphen_written_as_its_own_token_joins(mark: str) -> None:
+    # OCR exports that tokenise the hyphen ("Men -" / "ſchen") break the word just the same
+    assert clean_string(f"die Men {mark}\nſchen zahlen") == "die Menschen zahlen"
+
+
+def test_hyphen_token_is_joined_before_word_correction(lexicon: Lexicon) -> None:
+    assert clean_string("der Unmün -\ndigkeit des Volkes", lexicon, "de") == (
+        "der Unmündigkeit des Volkes")
+
+
+def test_a_dash_token_is_not_hyphenation(lexicon: Lexicon) -> None:
+    assert clean_string("Er kam - und ging") == "Er kam - und ging"  # inside a line
+    assert clean_string("seine Habe. -\nWenn er") == "seine Habe. - Wenn er"  # after punctuation
+    assert clean_string("Er kam -\nDer Mann") == "Er kam - Der Mann"  # a capital follows
+    assert clean_string("Er kam --\nund ging") == "Er kam -- und ging"  # a doubled dash
+    # both halves are words and together they are none: a dash, when the lexicon can tell
+    assert clean_string("Er kam -\nund ging", lexicon, "de") == "Er kam - und ging"
+
+
+def test_low_confidence_hyphen_token_at_a_line_end_is_kept_for_the_join() -> None:
+    first = Line([Word("die", 0.9), Word("Men", 0.9), Word("-", 0.1)])
+    second = Line([Word("ſchen", 0.9), Word("~", 0.1)])
+    clean = clean_document(_doc(Block([first, second])))
+    assert clean.text == "die Menschen"
+    assert clean.stats["dehyphenated"] == 1 and clean.stats["noise_words_dropped"] == 1
 
 
 def test_hyphenated_compound_the_archive_spells_with_hyphen(lexicon: Lexicon) -> None:

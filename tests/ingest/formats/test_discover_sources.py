@@ -29,6 +29,7 @@ def test_fixture_tree(tmp_path: Path) -> None:
         "alto/alto_v3.xml": "alto",
         "alto/alto_v4.xml": "alto",
         "hocr/tesseract_page.hocr": "hocr",
+        "hocr/ocropy_bare_lines.html": "hocr",
         # Bad XML is passed on so that parse() reports it as a failed file with the reason.
         "junk.xml": "alto",
         "lolz.xml": "alto",
@@ -38,8 +39,14 @@ def test_fixture_tree(tmp_path: Path) -> None:
         "hostile/xxe.xml": "alto",
         "hostile/xxe_parameter.xml": "pagexml",
         "mets_issue/issue-mets.xml": "mets",  # its ALTO page is not a separate source
+        "mets_smlinks/anzeiger_18710502_mets.xml": "mets",
+        "ocrd_workspace/mets.xml": "mets",  # its PAGE files are not separate sources
+        # each manifest reads its table of contents (toc/T0000001.xml), not a source either
+        "spar/bpt6k1000001/manifest.xml": "mets",
+        "spar/bpt6k1000002/manifest.xml": "mets",
         "pagexml/escriptorium_2019.xml": "pagexml",
         "pagexml/transkribus_2013.xml": "pagexml",
+        "pagexml/mufi_print_1757.xml": "pagexml",
         "text/gemeinderat.txt": "text",  # its .json sidecar is not a source
         "text/legacy_cp1252.txt": "text",
         "text/manifest.jsonl": "jsonl",

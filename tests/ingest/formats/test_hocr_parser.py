@@ -83,3 +83,45 @@ def test_hocr_json_sidecar_gives_metadata_and_id(tmp_path: Path) -> None:
     [doc] = parse(sources[0]).documents
     assert (doc.doc_id, doc.title, doc.date, doc.language, doc.newspaper) == (
         "bote-1876-03-14-p1", "Hochwasser", "1876-03-14", "de", "Der Bote")
+
+
+OCROPY = Path(__file__).parent / "fixtures" / "hocr" / "ocropy_bare_lines.html"
+
+
+def test_lines_outside_any_ocr_par_are_kept_in_reading_order() -> None:
+    """ocropy/kraken put headings and first paragraphs as bare ``ocr_line``s under the page or an
+    ``ocr_carea``: each run of them becomes a block of its own, in document order."""
+    result = parse(SourceFile(OCROPY, "hocr"))
+    assert result.warnings == []
+    [doc] = result.documents
+    assert doc.pages == [4] and doc.meta["ocr_system"] == "ocropy"
+    assert doc.raw_text == (
+        "Kölnische Zeitung.\n\nDer erste Absatz steht\nohne Paragraphen da.\n\nZweiter Absatz."
+        "\n\nEin Nachsatz im Bereich.\n\nSpalte zwei.\n\nSchluß."
+    )
+    # A run that is only part of its container is named by its first line and boxed by its
+    # words; a container whose lines are all bare (carea_2) is the block itself.
+    assert [b.block_id for b in doc.blocks] == [
+        "line_1", "line_2", "par_1", "line_5", "carea_2", "line_7"]
+    assert doc.blocks[4].box == (100, 800, 800, 100)
+    assert all(b.page == 4 for b in doc.blocks)
+    words = sum(len(ln.words) for b in doc.blocks for ln in b.lines)
+    assert words == 2 + 4 + 3 + 2 + 4 + 2 + 1
+
+
+def test_bare_lines_under_the_page_beside_areas_without_paragraphs(tmp_path: Path) -> None:
+    """No ``ocr_par`` anywhere: areas are the blocks, and a heading line under the page is one too."""
+    line = "<span class='ocr_line' id='{id}' title='bbox 0 {y} 100 {h}'>{text}</span>"
+    path = tmp_path / "kraken.hocr"
+    path.write_text(
+        "<html><body><div class='ocr_page' id='p' title='bbox 0 0 100 100'>"
+        + line.format(id="l1", y=0, h=10, text="Titel")
+        + "<div class='ocr_carea' id='a1' title='bbox 0 20 100 60'>"
+        + line.format(id="l2", y=20, h=30, text="erste Zeile")
+        + line.format(id="l3", y=40, h=50, text="zweite Zeile") + "</div>"
+        + line.format(id="l4", y=70, h=80, text="Fußzeile") + "</div></body></html>"
+    )
+    [doc] = parse(SourceFile(path, "hocr")).documents
+    assert [(b.block_id, b.text) for b in doc.blocks] == [
+        ("l1", "Titel"), ("a1", "erste Zeile\nzweite Zeile"), ("l4", "Fußzeile")]
+    assert doc.blocks[0].box == (0, 0, 100, 10)
