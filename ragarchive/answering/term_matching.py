@@ -57,7 +57,10 @@ def match_terms(words: set[str], forms: dict[str, list[tuple[str, float]]]) -> d
     out: dict[str, dict[str, float]] = {}
     ordered = sorted(words)
     for term, variants in forms.items():
-        hits = {v: w for v, w in variants if v in words}
+        hits: dict[str, float] = {}
+        for v, w in variants:  # a spelling two expansions give keeps its higher trust
+            if v in words and w > hits.get(v, -1.0):
+                hits[v] = w
         if not hits and (near := fuzzy(term, ordered)):
             hits = {near: 1.0}
         if hits:

@@ -97,6 +97,6 @@ def _windows(text: str, start: int, end: int, max_chars: int) -> list[tuple[int,
     if cut <= 0:
         cut = piece.rfind(" ", max_chars // 3, max_chars)
     if cut <= 0:
-        cut = max_chars
+        cut = max_chars - 1  # a hard cut: the window ends after the character at ``cut``
     first = _trim(text, start, start + cut + 1)
     return [first, *_windows(text, *_trim(text, start + cut + 1, end), max_chars)]

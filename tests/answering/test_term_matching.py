@@ -55,8 +55,6 @@ def test_match_terms_prefers_the_terms_forms_and_falls_back_to_a_fuzzy_match() -
     assert match_terms({"bridge", "pont"}, forms) == {"bridge": {"bridge": 1.0, "pont": 0.5}}
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a spelling given twice (OCR at 1.0 and as a translation at 0.5) "
-                                       "keeps the last, least trusted, trust")
 def test_a_spelling_found_by_two_expansions_keeps_its_best_trust() -> None:
     # On the demo archive "valmarbe" gets "valmarbc" both from the OCR variant (trust 1.0) and
     # from the cross-lingual one (0.5): Retrieval.weighted_spellings lists it twice.

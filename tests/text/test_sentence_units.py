@@ -84,7 +84,6 @@ def test_windows_cover_the_sentence_in_order() -> None:
     assert all(b - a <= MAX_UNIT_CHARS for a, b in bounds)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a hard cut (no space or mark in reach) makes windows of max_chars + 1")
 def test_a_run_without_spaces_is_cut_hard_at_max_chars() -> None:
     bounds = unit_bounds("x" * 100, max_chars=40)
     assert [b - a for a, b in bounds] == [40, 40, 20]
