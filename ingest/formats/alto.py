@@ -6,12 +6,13 @@ Elements are matched by local name, so every ALTO namespace (and none) reads the
 carries the hyphen of the following ``HYP`` element in its text ("Regie-") and both parts carry
 ``SUBS_CONTENT`` (the whole word) and ``hyp_part`` 1/2, so cleaning can join them exactly.
 
-The METS parser reuses :func:`read_alto` and looks blocks up by ID in :attr:`AltoFile.index`.
+The page layout (blocks, lines, words, and what is read where the structure is unusual) is in
+:mod:`.alto_layout`. The METS parser reuses :func:`read_alto` and looks blocks up by ID in
+:attr:`AltoFile.index`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,9 +20,10 @@ from typing import Any
 from lxml import etree
 
 from ragarchive.errors import ParseError
-from ragarchive.types import Block, Box, Document, Line, Word
+from ragarchive.types import Block, Document
 
-from .common import ParseResult, base_id, finite_coordinate, page_from_name, small_int
+from .alto_layout import num, read_blocks, read_string
+from .common import ParseResult, base_id, page_from_name, small_int
 from .xmlsafe import local_name, namespace, parse_xml
 
 _VERSIONS = {
@@ -31,12 +33,6 @@ _VERSIONS = {
     "http://schema.ccs-gmbh.com/ALTO": "ccs",
     "": "none",
 }
-# Elements whose IDs a METS area may point at and which can hold TextBlocks.
-_CONTAINERS = {"Page", "PrintSpace", "TopMargin", "BottomMargin", "LeftMargin", "RightMargin",
-               "ComposedBlock", "Illustration", "GraphicalElement", "TextBlock"}
-_HYP_PARTS = {"HypPart1": 1, "HypPart2": 2}
-
-
 @dataclass
 class AltoPage:
     number: int | None
@@ -56,6 +52,7 @@ class AltoFile:
     # element ID (Page, PrintSpace, ComposedBlock, TextBlock, TextLine ...) -> its text blocks
     index: dict[str, list[Block]] = field(default_factory=dict)
     order: dict[int, int] = field(default_factory=dict)  # id(block) -> position in the file
+    warnings: list[str] = field(default_factory=list)  # text the file has but no page reads
 
     @property
     def blocks(self) -> list[Block]:
@@ -65,7 +62,7 @@ class AltoFile:
 def parse_alto(path: Path) -> ParseResult:
     """A standalone ALTO file: one Document per page."""
     alto = read_alto(path)
-    warnings: list[str] = []
+    warnings: list[str] = list(alto.warnings)
     if alto.unit != "pixel":
         warnings.append(
             f"boxes kept in ALTO {alto.unit} units (no image size to convert them to pixels)"
@@ -124,7 +121,25 @@ def read_alto(path: Path, *, image_sizes: dict[int, tuple[int, int]] | None = No
         if scale:
             alto.box_unit = "pixel"
         alto.pages.append(_read_page(page_el, number, scale, alto))
+    stray = _outside_pages(root, pages_el)
+    if stray:
+        alto.warnings.append(stray)
     return alto
+
+
+def _outside_pages(root: etree._Element, pages: list[etree._Element]) -> str | None:
+    """A warning naming the Strings outside every ``Page`` (not read), or None."""
+    inside = sum(1 for p in pages for _ in p.iter("{*}String"))
+    if inside == sum(1 for _ in root.iter("{*}String")):
+        return None
+    lost = [w.text for s in root.iter("{*}String")
+            if next(s.iterancestors("{*}Page"), None) is None
+            for w in [read_string(s, None)] if w is not None]
+    if not lost:
+        return None
+    more = f" and {len(lost) - 3} more" if len(lost) > 3 else ""
+    return (f"{len(lost)} String(s) outside any <Page> not read: "
+            + ", ".join(repr(t) for t in lost[:3]) + more)
 
 
 def _page_number(page_el: etree._Element, path: Path, hint: int | None, i: int) -> int | None:
@@ -144,7 +159,7 @@ def _scale(page_el: etree._Element, unit: str, image: tuple[int, int] | None
     known (METS mix metadata gives the image size)."""
     if unit == "pixel" or not image:
         return None
-    width, height = _num(page_el.get("WIDTH")), _num(page_el.get("HEIGHT"))
+    width, height = num(page_el.get("WIDTH")), num(page_el.get("HEIGHT"))
     if not width or not height or not image[0] or not image[1]:
         return None
     return image[0] / width, image[1] / height
@@ -152,129 +167,10 @@ def _scale(page_el: etree._Element, unit: str, image: tuple[int, int] | None
 
 def _read_page(page_el: etree._Element, number: int | None, scale: tuple[float, float] | None,
                alto: AltoFile) -> AltoPage:
-    page = AltoPage(number, [], _num(page_el.get("WIDTH")), _num(page_el.get("HEIGHT")),
+    page = AltoPage(number, [], num(page_el.get("WIDTH")), num(page_el.get("HEIGHT")),
                     page_el.get("ID"))
-    for tb in page_el.iter("{*}TextBlock"):
-        block, line_blocks = _read_block(tb, number, scale)
-        if not block.lines:
-            _register(alto, tb, None)
-            continue
-        page.blocks.append(block)
-        alto.order[id(block)] = len(alto.order)
-        _register(alto, tb, block)
-        for line_id, line_block in line_blocks:
-            alto.index.setdefault(line_id, []).append(line_block)
-            alto.order[id(line_block)] = alto.order[id(block)]
-    # Containers without any text (pictures, empty ComposedBlocks) are still known IDs.
-    for el in page_el.iter():
-        if local_name(el) in _CONTAINERS and el.get("ID"):
-            alto.index.setdefault(el.get("ID"), [])
+    page.blocks = read_blocks(page_el, number, scale, alto.index, alto.order)
     return page
-
-
-def _register(alto: AltoFile, tb: etree._Element, block: Block | None) -> None:
-    """Index the block under its own ID and every enclosing container's ID."""
-    el: etree._Element | None = tb
-    while el is not None:
-        el_id = el.get("ID")
-        if el_id and local_name(el) in _CONTAINERS:
-            bucket = alto.index.setdefault(el_id, [])
-            if block is not None:
-                bucket.append(block)
-        if local_name(el) == "Page":
-            break
-        el = el.getparent()
-
-
-def _read_block(tb: etree._Element, page: int | None, scale: tuple[float, float] | None
-                ) -> tuple[Block, list[tuple[str, Block]]]:
-    lines: list[Line] = []
-    line_blocks: list[tuple[str, Block]] = []
-    for tl in tb.iter("{*}TextLine"):
-        if next(tl.iterancestors("{*}TextBlock")) is not tb:
-            continue  # a TextBlock inside this one reads it: nested text must not repeat per level
-        words = _read_line(tl, scale)
-        if not words:
-            continue
-        line = Line(words)
-        lines.append(line)
-        if tl.get("ID"):
-            line_blocks.append((tl.get("ID"), Block([line], page, _box(tl, scale), tl.get("ID"))))
-    box = _box(tb, scale) or _union(w.box for ln in lines for w in ln.words)
-    return Block(lines, page, box, tb.get("ID")), line_blocks
-
-
-def _read_line(tl: etree._Element, scale: tuple[float, float] | None) -> list[Word]:
-    words: list[Word] = []
-    for el in tl:
-        name = local_name(el)
-        if name == "String":
-            word = _read_string(el, scale)
-            if word is not None:
-                words.append(word)
-        elif name == "HYP" and words:
-            words[-1] = _with_hyphen(words[-1], el.get("CONTENT") or "-")
-    return words
-
-
-def _read_string(el: etree._Element, scale: tuple[float, float] | None) -> Word | None:
-    text = (el.get("CONTENT") or "").strip()
-    if not text:
-        return None
-    hyp_part = _HYP_PARTS.get(el.get("SUBS_TYPE", ""), 0)
-    subs = el.get("SUBS_CONTENT") if hyp_part else None
-    return Word(text, _conf(el), _box(el, scale), subs or None, hyp_part)
-
-
-def _with_hyphen(word: Word, hyphen: str) -> Word:
-    """The printed hyphen (from HYP) belongs at the end of the word before it, unless already there."""
-    if word.text.endswith(("-", "¬", "⸗", "=", "\u00ad", hyphen)):
-        return word
-    return dataclasses.replace(word, text=word.text + hyphen)
-
-
-def _conf(el: etree._Element) -> float | None:
-    wc = _num(el.get("WC"))
-    if wc is not None:
-        if 1.0 < wc <= 100.0:  # some producers write percentages
-            wc /= 100.0
-        return wc if 0.0 <= wc <= 1.0 else None
-    # CC: one digit per character, 0 = sure ... 9 = unsure; used when WC is absent.
-    cc = [int(c) for c in (el.get("CC") or "") if c in "0123456789"]
-    return round(1.0 - sum(cc) / (9.0 * len(cc)), 4) if cc else None
-
-
-def _box(el: etree._Element, scale: tuple[float, float] | None) -> Box | None:
-    vals = [_num(el.get(a)) for a in ("HPOS", "VPOS", "WIDTH", "HEIGHT")]
-    if any(v is None for v in vals):
-        return None
-    x, y, w, h = vals  # type: ignore[misc]
-    sx, sy = scale or (1.0, 1.0)
-    box = (x * sx, y * sy, w * sx, h * sy)
-    if not all(finite_coordinate(v) for v in box):
-        return None  # broken or hostile numbers (scaling can also overflow to inf)
-    return round(box[0]), round(box[1]), round(box[2]), round(box[3])
-
-
-def _union(boxes: Any) -> Box | None:
-    boxes = [b for b in boxes if b]
-    if not boxes:
-        return None
-    x0 = min(b[0] for b in boxes)
-    y0 = min(b[1] for b in boxes)
-    x1 = max(b[0] + b[2] for b in boxes)
-    y1 = max(b[1] + b[3] for b in boxes)
-    return x0, y0, x1 - x0, y1 - y0
-
-
-def _num(value: str | None) -> float | None:
-    if value is None:
-        return None
-    try:
-        f = float(value)
-    except ValueError:
-        return None
-    return f if f == f and abs(f) != float("inf") else None
 
 
 def _first_text(root: etree._Element, name: str) -> str | None:

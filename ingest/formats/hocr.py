@@ -2,7 +2,9 @@
 
 ``ocr_par`` -> Block (or ``ocr_carea`` when a producer writes no paragraphs), ``ocr_line`` (and
 tesseract's ``ocr_header``/``ocr_caption``/``ocr_textfloat``) -> Line, ``ocrx_word`` -> Word with
-``bbox`` and ``x_wconf`` (0-100, scaled to [0, 1]). The page number is ``ppageno`` + 1.
+``bbox`` and ``x_wconf`` (0-100, scaled to [0, 1]). The page number is ``ppageno`` + 1. No text
+of a page is left out: lines outside blocks, words and text outside lines are read where they
+stand (see :func:`_blocks`); lines and words outside every ``ocr_page`` are named in a warning.
 
 Tesseract output is well-formed XHTML and goes through the safe XML parser; hOCR from other tools
 that is only HTML (``&nbsp;``, unclosed tags) falls back to lxml's HTML parser, same guards.
@@ -26,6 +28,8 @@ from .xmlsafe import parse_html_bytes, parse_xml_bytes, read_bytes
 
 _NO_CLASSES: frozenset[str] = frozenset()
 _LINE_CLASSES = {"ocr_line", "ocrx_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
+_BREAKS = {"br", "{http://www.w3.org/1999/xhtml}br"}
+_TEXT_CLASSES = _LINE_CLASSES | {"ocrx_word", "ocr_par", "ocr_carea"}
 
 
 def parse_hocr(path: Path) -> ParseResult:
@@ -62,6 +66,9 @@ def parse_hocr_bytes(data: bytes, path: Path, *, doc_id: str | None = None,
             meta=doc_meta,
         ))
     warnings = [] if any(d.blocks for d in docs) else ["no recognised text in this hOCR file"]
+    stray = _outside_pages(root)
+    if stray:
+        warnings.insert(0, stray)
     return ParseResult(docs, warnings)
 
 
@@ -72,6 +79,25 @@ def _parse(data: bytes, name: str) -> etree._Element:
         if "not well-formed" not in str(exc):
             raise  # hostile, empty or binary: no second chance
         return parse_html_bytes(data, name)
+
+
+def _outside_pages(root: etree._Element) -> str | None:
+    """A warning naming the lines and words outside every ``ocr_page`` (not read), or None."""
+    lost: list[etree._Element] = []
+    walker = etree.iterwalk(root, events=("start",))
+    for _, el in walker:
+        classes = _classes(el)
+        if "ocr_page" in classes:
+            walker.skip_subtree()
+        elif classes & _TEXT_CLASSES and "".join(el.itertext()).strip():
+            lost.append(el)
+            walker.skip_subtree()  # its words are in it: counted once
+    if not lost:
+        return None
+    named = ", ".join(f"{sorted(_classes(el) & _TEXT_CLASSES)[0]}"
+                      + (f" {el.get('id')!r}" if el.get("id") else "") for el in lost[:3])
+    more = f" and {len(lost) - 3} more" if len(lost) > 3 else ""
+    return f"{len(lost)} line(s) or word(s) outside any ocr_page not read: {named}{more}"
 
 
 def _page_number(props: dict[str, str], path: Path, i: int, count: int) -> int | None:
@@ -94,61 +120,130 @@ def _blocks(page_el: etree._Element, page: int | None) -> tuple[list[Block], Cou
 
     Lines outside any block (ocropy and kraken put headings and first paragraphs straight under
     the page or an ``ocr_carea``) are collected by the nearest such element (:class:`_Bare`) and
-    become blocks of their own, one per run of consecutive lines, in document order.
+    become blocks of their own, one per run of consecutive lines, in document order. Words and
+    text outside any line (a converter that marks paragraphs and words only) are lines of the
+    element that holds them (:class:`_Acc` without a line element), so nothing is left out.
     """
     container_class = _container_class(page_el)
     langs: Counter[str] = Counter()
     blocks: list[Block] = []
     # For each open element: the lines of its block (a list, or the _Bare collecting lines outside
-    # any block), the words of its line, the text of its line or word (None where there is none),
-    # and what the element itself opened.
-    stack: list[tuple[list | _Bare | None, list | None, list | None, str]] = []
+    # any block), the line its words and text go to (an ocr_line, or the block's own words outside
+    # lines), the text of the word it is in (None outside words), and what it opened.
+    stack: list[tuple[list | _Bare | None, _Acc | None, list | None, str]] = []
     walker = etree.iterwalk(page_el, events=("start", "end"))
     for event, el in walker:
         if event == "start":
             if not stack:  # the page itself collects the lines outside any block
-                stack.append((_Bare(el), None, None, "bare"))
+                stack.append((_Bare(el), _Acc(None), None, "bare"))
                 continue
-            lines, words, text, _ = stack[-1]
+            lines, acc, text, _ = stack[-1]
             value = el.get("class")  # comments answer None too
             classes = set(value.split()) if value else _NO_CLASSES
             opened = ""
             if "ocr_page" in classes:  # a page inside a page is read as a page of its own
                 walker.skip_subtree()
-                lines = words = text = None
+                lines = acc = text = None
             elif container_class and container_class in classes:
+                _flush(lines, acc, blocks, page, langs)
                 _split(lines, blocks, page, langs)
-                lines, words, text, opened = [], None, None, "block"
+                lines, acc, text, opened = [], _Acc(None), None, "block"
             elif "ocr_carea" in classes and isinstance(lines, _Bare):  # an area of bare lines
+                _flush(lines, acc, blocks, page, langs)
                 _split(lines, blocks, page, langs)
-                lines, opened = _Bare(el), "bare"
+                lines, acc, text, opened = _Bare(el), _Acc(None), None, "bare"
             elif classes & _LINE_CLASSES:
-                words, text, opened = [], [], "line"
+                _flush(lines, acc, blocks, page, langs)  # words outside lines come first
+                acc, text, opened = _Acc(el), None, "line"
             elif "ocrx_word" in classes:
+                if text is None and acc is not None:
+                    acc.cut()  # the line's text before this word is words of their own
                 text, opened = [], "word"
-            if text is not None and el.text and isinstance(el.tag, str):
-                text.append(el.text)
-            stack.append((lines, words, text, opened))
+            piece = " " if el.tag in _BREAKS else el.text if isinstance(el.tag, str) else None
+            target = text if text is not None else acc.text if acc is not None else None
+            if piece and target is not None:  # a <br/> separates the words around it
+                target.append(piece)
+            stack.append((lines, acc, text, opened))
             continue
-        lines, words, text, opened = stack.pop()
-        if opened == "word" and words is not None:
-            words.append(_word(el, text))
-        elif opened == "line" and stack and stack[-1][0] is not None:
-            line = _line(words, text)
+        lines, acc, text, opened = stack.pop()
+        if opened == "word" and acc is not None:
+            word = _word(el, text)
+            if acc.el is None:  # words outside lines: a word on the next row starts a new line
+                if acc.starts_below(word):
+                    _flush(lines, acc, blocks, page, langs)
+                acc.first_id = acc.first_id or el.get("id")
+            acc.words.append(word)
+        elif opened == "line" and lines is not None and acc is not None:
+            line = acc.take()
             if line.words:
-                owner = stack[-1][0]
-                if isinstance(owner, _Bare):
-                    owner.add(line, el)
+                if isinstance(lines, _Bare):
+                    lines.add(line, _title_box(el), el.get("id"))
                 else:
-                    owner.append(line)
-        elif opened == "block" and lines:
-            assert isinstance(lines, list)
-            blocks.append(_block(el, lines, page, langs))
+                    lines.append(line)
+        elif opened == "block" and isinstance(lines, list):
+            _flush(lines, acc, blocks, page, langs)
+            if lines:
+                blocks.append(_block(el, lines, page, langs))
         elif opened == "bare" and isinstance(lines, _Bare):
+            _flush(lines, acc, blocks, page, langs)
             lines.flush(blocks, page, langs, closing=True)
-        if stack and stack[-1][2] is not None and el.tail:
-            stack[-1][2].append(el.tail)
+        if stack and el.tail:
+            _, parent_acc, parent_text, _ = stack[-1]
+            if parent_text is not None:
+                parent_text.append(el.tail)
+            elif parent_acc is not None:
+                parent_acc.text.append(el.tail)
     return blocks, langs
+
+
+class _Acc:
+    """The words and loose text of one line: an ``ocr_line`` (``el``), or with ``el`` None the
+    words and text a block (or a page or area of bare lines) holds outside any line."""
+
+    __slots__ = ("el", "words", "text", "first_id")
+
+    def __init__(self, el: etree._Element | None) -> None:
+        self.el = el
+        self.words: list[Word | None] = []  # None: a word element without text
+        self.text: list[str] = []
+        self.first_id: str | None = None  # outside lines: the id of the line's first word
+
+    def cut(self) -> None:
+        """Text collected so far (outside any word) becomes words, in its place."""
+        if self.text:
+            self.words.extend(Word(t) for t in "".join(self.text).split())
+            self.text = []
+
+    def take(self) -> Line:
+        """The line so far (a producer that marks lines only: its text split on whitespace)."""
+        self.cut()
+        line = Line([w for w in self.words if w is not None])
+        self.words = []
+        return line
+
+    def take_id(self) -> str | None:
+        first, self.first_id = self.first_id, None
+        return first
+
+    def starts_below(self, word: Word | None) -> bool:
+        """Whether ``word`` starts below the previous word's box: the next row of the page."""
+        last = next((w for w in reversed(self.words) if w is not None), None)
+        return bool(word and word.box and last and last.box
+                    and word.box[1] >= last.box[1] + last.box[3])
+
+
+def _flush(owner: list | _Bare | None, acc: _Acc | None, blocks: list[Block],
+           page: int | None, langs: Counter[str]) -> None:
+    """Words and text outside any line, collected so far, become a line of their owner."""
+    if acc is None or acc.el is not None or owner is None or not (acc.words or acc.text):
+        return
+    line, line_id = acc.take(), acc.take_id()
+    if not line.words:
+        return
+    if isinstance(owner, _Bare):
+        owner.add(line, _union(w.box for w in line.words), line_id)
+    else:
+        owner.append(line)
 
 
 class _Bare:
@@ -165,11 +260,11 @@ class _Bare:
         self.first_id: str | None = None
         self.split = False
 
-    def add(self, line: Line, line_el: etree._Element) -> None:
+    def add(self, line: Line, box: Box | None, line_id: str | None) -> None:
         if not self.lines:
-            self.first_id = line_el.get("id")
+            self.first_id = line_id
         self.lines.append(line)
-        self.boxes.append(_title_box(line_el))
+        self.boxes.append(box)
 
     def flush(self, blocks: list[Block], page: int | None, langs: Counter[str], *,
               closing: bool) -> None:
@@ -215,12 +310,6 @@ def _word(el: etree._Element, text: list[str]) -> Word | None:
         return None
     props = _title(el)
     return Word(joined, _wconf(props), _bbox(props))
-
-
-def _line(words: list[Word | None], text: list[str]) -> Line:
-    if words:
-        return Line([w for w in words if w is not None])
-    return Line([Word(t) for t in "".join(text).split()])  # a producer that marks lines only
 
 
 def _block(el: etree._Element, lines: list[Line], page: int | None, langs: Counter[str],

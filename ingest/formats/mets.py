@@ -19,11 +19,14 @@ How a METS issue is read (see docs/formats.md for the full story):
 * Without articles: the articles of a METS this one lists (a BnF manifest's table of contents),
   else one Document per page, from the best text group when there are several (OCR-D).
 * Pages that are missing (or unreadable, or refused) are warned about; articles keep what exists.
+* Text no article reads is a page remainder document (``<issue>/<FILEID>-rest``); blocks only the
+  masthead references (TITLE_SECTION, PUBLISHING_STMT) are left out with one warning.
 
 This module holds the entry points; the work is done by ``mets_files`` (fileSec, hrefs, pages,
 image sizes), ``mets_structmap`` (article divisions and their areas), ``mets_links`` (smLinks),
 ``mets_mods`` (MODS, DC, issue-level metadata), ``mets_ids`` (issue ids), ``mets_text`` (which
-text file of a page, ALTO or PAGE) and ``mets_documents`` (the Documents of one issue).
+text file of a page, ALTO or PAGE), ``mets_documents`` (the Documents of one issue) and
+``mets_remainder`` (text no article reads, the masthead).
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from .mets_files import (PAGE_MIMETYPE, MetsFile, PhysicalPage, image_sizes, phy
 from .mets_ids import issue_id
 from .mets_links import linked_pages, sm_links
 from .mets_mods import Mods, dmd_sections, issue_identifier, issue_metadata
+from .mets_remainder import remainder_documents
 from .mets_structmap import UNIT_TYPES, article_units, div_type, struct_map
 from .mets_text import (TextFile, is_mets, page_candidates, read_text_file, root_name,
                         several_text_groups)
@@ -119,6 +120,8 @@ class IssueReader:
         if not by_areas:
             read = {n for numbers in reads.values() for n in numbers}
             docs += self._page_documents(common, skip_pages=read, skip_paths=self._covered)
+        else:  # text no article reads: page remainders (the masthead is left out, warned)
+            docs += remainder_documents(self, docs, common)
         return docs
 
     def _unit_document(self, div: etree._Element, areas: list[tuple[etree._Element, bool]],
@@ -221,6 +224,8 @@ class IssueReader:
                 text = read_text_file(mets_file.path, page, self.image_sizes, kind)
             except ParseError as exc:
                 self.warnings.append(f"{label} {where}skipped: {exc}")
+            else:  # text the page file holds but could not place (outside every page)
+                self.warnings += [f"{label} {where}{mets_file.href}: {w}" for w in text.warnings]
         self._alto[mets_file.file_id] = text
         return text
 

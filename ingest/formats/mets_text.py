@@ -40,6 +40,7 @@ class PageFile:
     box_unit: str = "pixel"
     index: dict[str, list[Block]] = field(default_factory=dict)  # TextRegion id -> its block
     order: dict[int, int] = field(default_factory=dict)  # id(block) -> position in the file
+    warnings: list[str] = field(default_factory=list)  # what the PAGE parser could not place
 
 
 TextFile = AltoFile | PageFile
@@ -69,7 +70,8 @@ def _read_page_file(path: Path, page: int | None) -> PageFile:
     result = parse_pagexml(path)
     blocks = [dataclasses.replace(b, page=page if page is not None else b.page)
               for d in result.documents for b in d.blocks]
-    out = PageFile(path, blocks, next((d.language for d in result.documents if d.language), None))
+    out = PageFile(path, blocks, next((d.language for d in result.documents if d.language), None),
+                   warnings=[w for w in result.warnings if w != "no text in this PAGE file"])
     for i, block in enumerate(blocks):
         out.order[id(block)] = i
         if block.block_id:

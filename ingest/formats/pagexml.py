@@ -4,6 +4,11 @@
 file has one; ``TextLine`` -> Line; ``Word`` -> Word with ``TextEquiv/Unicode`` and the
 TextEquiv ``conf``. Lines without Word elements are split on whitespace, each word taking the
 line's confidence (the finest the file states). Elements are matched by local name.
+
+No text is left out: any other element that holds lines or its own ``TextEquiv`` is a block too
+(Transkribus' ``TableCell``, a region type we do not know, lines straight under the ``Page``), at
+the place the reading order gives the region it is in; a ``Word`` without ``TextEquiv`` takes its
+``Glyph``s' text; text outside every ``Page`` is named in a warning.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ def parse_pagexml(path: Path) -> ParseResult:
             number = page_from_name(Path(image.replace("\\", "/")))
         else:
             number = i + 1 if len(pages) > 1 else None
-        blocks = [b for b in (_region(r, number) for r in _regions(page_el)) if b.lines]
+        blocks = [b for b in _blocks(page_el, number) if b.lines]
         language = page_el.get("primaryLanguage")
         docs.append(Document(
             doc_id=root_id if len(pages) == 1 else f"{root_id}#p{number or i + 1}",
@@ -49,6 +54,9 @@ def parse_pagexml(path: Path) -> ParseResult:
             pages=[number] if number is not None else [],
             meta=_meta(root, page_el),
         ))
+    stray = _outside_pages(root)
+    if stray:
+        warnings.append(stray)
     if not any(d.blocks for d in docs):
         warnings.append("no text in this PAGE file")
     return ParseResult(docs, warnings)
@@ -69,19 +77,138 @@ def _meta(root: etree._Element, page_el: etree._Element) -> dict[str, Any]:
     return meta
 
 
-def _regions(page_el: etree._Element) -> list[etree._Element]:
-    """TextRegions with lines, in reading order; regions the order omits follow in file order."""
-    regions = [r for r in page_el.iter("{*}TextRegion")]
-    by_id = {r.get("id"): r for r in regions if r.get("id")}
-    ordered: list[etree._Element] = []
+def _blocks(page_el: etree._Element, page: int | None) -> list[Block]:
+    """Every element that holds text, as a block, in reading order.
+
+    A holder is the ``Page``, a ``TextRegion`` or any other element outside a line with
+    ``TextLine`` or ``TextEquiv`` children (a Transkribus ``TableCell``, a region type we do not
+    know); its lines are the ``TextLine``s (and runs of ``Word``s outside any line) it is the
+    nearest holder of, a line's words the ``Word``s it is the nearest line of. One walk: a
+    holder's block is made when it closes, so whether a holder inside it has text is known by
+    then. Blocks go with the nearest enclosing element the ``ReadingOrder`` names (a
+    ``TableRegion`` it names brings its cells), in its order; the rest follow in file order.
+    """
+    refs = list(dict.fromkeys(_reading_order(page_el)))
+    wanted = set(refs)
+    slots: list[tuple[str | None, _Holder]] = []  # in document order of the holders' starts
+    holders: list[_Holder] = []
+    anchors: list[tuple[etree._Element, str]] = []
+    lines: list[_LineEls] = []  # the TextLines open around the current element
+    in_word = 0  # Words open outside any line
+    for event, el in etree.iterwalk(page_el, events=("start", "end")):
+        name = local_name(el)
+        if event == "start":
+            if wanted and el.get("id") in wanted:
+                anchors.append((el, el.get("id")))
+            if name == "TextLine":
+                lines.append(_LineEls(el))
+                holders[-1].add_line(lines[-1])
+            elif name == "Word":
+                if lines:
+                    lines[-1].words.append(el)
+                else:
+                    holders[-1].add_word(el)
+                    in_word += 1
+            elif not holders or (not lines and not in_word and name and _holds_text(el, name)):
+                holders.append(_Holder(el))
+                slots.append((anchors[-1][1] if anchors else None, holders[-1]))
+            continue
+        if name == "TextLine":
+            lines.pop()
+        elif name == "Word" and not lines:
+            in_word -= 1
+        elif holders[-1].el is el:
+            holder = holders.pop()
+            has_text = holder.close(page)
+            if holders:
+                holders[-1].inner_text = holders[-1].inner_text or has_text
+        if anchors and anchors[-1][0] is el:
+            anchors.pop()
+    placed: dict[str | None, list[Block]] = {}
+    for anchor, holder in slots:
+        if holder.block is not None:
+            placed.setdefault(anchor, []).append(holder.block)
+    return [b for ref in refs for b in placed.get(ref, [])] + placed.get(None, [])
+
+
+class _LineEls:
+    """A ``TextLine`` (or, with ``el`` None, a run of Words outside any line) and its Words."""
+
+    __slots__ = ("el", "words")
+
+    def __init__(self, el: etree._Element | None) -> None:
+        self.el = el
+        self.words: list[etree._Element] = []
+
+
+class _Holder:
+    """An element that holds text: its lines, then its block when it closes."""
+
+    __slots__ = ("el", "lines", "inner_text", "block", "_run")
+
+    def __init__(self, el: etree._Element) -> None:
+        self.el = el
+        self.lines: list[_LineEls] = []
+        self.inner_text = False  # a holder inside this one has text
+        self.block: Block | None = None
+        self._run: _LineEls | None = None
+
+    def add_line(self, line: _LineEls) -> None:
+        self.lines.append(line)
+        self._run = None
+
+    def add_word(self, word: etree._Element) -> None:
+        """A Word outside any line: consecutive ones are read as one line."""
+        if self._run is None:
+            self._run = _LineEls(None)
+            self.lines.append(self._run)
+        self._run.words.append(word)
+
+    def close(self, page: int | None) -> bool:
+        lines = [ln for ln in (_line(x) for x in self.lines) if ln.words]
+        if not lines and not self.inner_text:  # transcribed as a whole, not a mere container
+            text, conf = _text_equiv(self.el)
+            lines = [Line([Word(t, conf) for t in row.split()]) for row in text.splitlines()]
+            lines = [ln for ln in lines if ln.words]
+        self.block = Block(lines, page, _coords_box(self.el), self.el.get("id"))
+        return bool(lines) or self.inner_text
+
+
+def _holds_text(el: etree._Element, name: str) -> bool:
+    if name == "TextRegion":
+        return True
+    if name in _NOT_HOLDERS:
+        return False
+    return any(local_name(c) in ("TextLine", "TextEquiv") for c in el)
+
+
+# Elements whose TextEquiv their Word reads (or that are no text of the page).
+_NOT_HOLDERS = {"Glyph", "Grapheme", "GraphemeGroup", "NonPrintingChar", "TextEquiv"}
+
+
+def _reading_order(page_el: etree._Element) -> list[str]:
     for ro in page_el.iter("{*}ReadingOrder"):
-        for ref in _order_refs(ro):
-            region = by_id.pop(ref, None)
-            if region is not None:
-                ordered.append(region)
-        break
-    placed = {id(r) for r in ordered}
-    return ordered + [r for r in regions if id(r) not in placed]
+        return _order_refs(ro)
+    return []
+
+
+def _outside_pages(root: etree._Element) -> str | None:
+    """A warning naming the text the file has outside every ``Page`` (not read), or None."""
+    lost = []
+    for child in root:
+        if local_name(child) == "Page":
+            continue
+        for uni in child.iter("{*}Unicode"):
+            equiv = uni.getparent()
+            owner = equiv.getparent() if equiv is not None else None
+            if owner is not None and "".join(uni.itertext()).strip():
+                lost.append(owner)
+    if not lost:
+        return None
+    named = ", ".join(f"<{local_name(el)}" + (f" id={el.get('id')!r}>" if el.get("id") else ">")
+                      for el in lost[:3])
+    more = f" and {len(lost) - 3} more" if len(lost) > 3 else ""
+    return f"{len(lost)} text element(s) outside any <Page> not read: {named}{more}"
 
 
 def _order_refs(group: etree._Element) -> list[str]:
@@ -96,33 +223,25 @@ def _order_refs(group: etree._Element) -> list[str]:
     return refs
 
 
-def _region(region: etree._Element, page: int | None) -> Block:
-    lines = []
-    for tl in region:
-        if local_name(tl) != "TextLine":
-            continue
-        line = _line(tl)
-        if line.words:
-            lines.append(line)
-    nested = any(local_name(c) == "TextRegion" for c in region)
-    if not lines and not nested:  # a region transcribed as a whole (not a mere container)
-        text, conf = _text_equiv(region)
-        lines = [Line([Word(t, conf) for t in row.split()]) for row in text.splitlines()]
-        lines = [ln for ln in lines if ln.words]
-    return Block(lines, page, _coords_box(region), region.get("id"))
-
-
-def _line(tl: etree._Element) -> Line:
-    word_els = [w for w in tl if local_name(w) == "Word"]
-    words = []
-    for w in word_els:
+def _line(line: _LineEls) -> Line:
+    """The line's Words; its own TextEquiv when it has none, or when some of its Words have no
+    text and the line's text has more words than they do (so nothing of the line is lost)."""
+    words: list[Word] = []
+    empty = False
+    for w in line.words:
         text, conf = _text_equiv(w)
+        if not text.strip():  # no TextEquiv of its own: its Glyphs' text, if any
+            text, conf = "".join(_text_equiv(g)[0] for g in w if local_name(g) == "Glyph"), None
         text = " ".join(text.split())
         if text:
             words.append(Word(text, conf, _coords_box(w)))
-    if words:
+        else:
+            empty = True
+    if line.el is None:
         return Line(words)
-    text, conf = _text_equiv(tl)
+    text, conf = _text_equiv(line.el)
+    if words and not (empty and len(text.split()) > sum(len(w.text.split()) for w in words)):
+        return Line(words)
     return Line([Word(t, conf) for t in text.split()])
 
 

@@ -132,7 +132,12 @@ def test_discovery_finds_every_format_and_owns_the_alto_pages(parsed) -> None:  
 
 def test_documents_metadata(parsed) -> None:  # type: ignore[no-untyped-def]
     sources, _, docs, warnings = parsed
-    assert warnings == []
+    # Each METS issue's masthead is left out by design, and says so (docs/formats.md); no other
+    # warning, and no page remainder: the demo's articles read every other block.
+    masthead = [w for w in warnings if ": masthead not indexed (boilerplate" in w]
+    assert len(masthead) == sum(s.kind == "mets" for s in sources)
+    assert [w for w in warnings if w not in masthead] == []
+    assert not any(d.meta.get("page_remainder") for d in docs)
     images = sum(1 for s in sources if s.kind == "image")
     assert len(docs) + images >= 60
     assert len({d.doc_id for d in docs}) == len(docs)

@@ -39,8 +39,13 @@ def test_fixture_tree(tmp_path: Path) -> None:
         "hostile/xxe.xml": "alto",
         "hostile/xxe_parameter.xml": "pagexml",
         "mets_issue/issue-mets.xml": "mets",  # its ALTO page is not a separate source
+        "mets_remainder/wochenblatt-1871-04-01-mets.xml": "mets",
         "mets_smlinks/anzeiger_18710502_mets.xml": "mets",
         "ocrd_workspace/mets.xml": "mets",  # its PAGE files are not separate sources
+        # text where the standards do not put it (issue 16, no silent loss)
+        "odd_layout/composed_block_lines.xml": "alto",
+        "odd_layout/transkribus_table.xml": "pagexml",
+        "odd_layout/words_outside_lines.hocr": "hocr",
         # each manifest reads its table of contents (toc/T0000001.xml), not a source either
         "spar/bpt6k1000001/manifest.xml": "mets",
         "spar/bpt6k1000002/manifest.xml": "mets",

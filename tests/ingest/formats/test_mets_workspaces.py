@@ -72,6 +72,22 @@ def test_ocrd_workspace_without_identifier_is_named_by_its_folder(tmp_path: Path
                                         "anzeiger-1871-05-02/PHYS_0002"]
 
 
+def test_text_a_page_file_cannot_place_is_named_in_the_issue_warnings(tmp_path: Path) -> None:
+    """What the PAGE or ALTO parser leaves out (text outside every page) reaches the user when
+    the file is read through its METS, as it does when the file is ingested alone."""
+    ws = tmp_path / "ws"
+    shutil.copytree(OCRD, ws)
+    page = ws / "OCR-D-GT-SEG-PAGE" / "OCR-D-GT-SEG-PAGE_0001.xml"
+    text = page.read_text(encoding="utf-8")
+    stray = '<Extra><TextLine id="lost"><TextEquiv><Unicode>Verloren</Unicode></TextEquiv></TextLine></Extra>'
+    page.write_text(text.replace("<Page ", stray + "<Page ", 1), encoding="utf-8")
+    result = parse(SourceFile(ws / "mets.xml", "mets"))
+    assert [w for w in result.warnings if "outside any <Page>" in w] == [
+        "PAGE page 1 OCR-D-GT-SEG-PAGE/OCR-D-GT-SEG-PAGE_0001.xml: 1 text element(s) outside "
+        "any <Page> not read: <TextLine id='lost'>"]
+    assert "Verloren" not in " ".join(d.raw_text for d in result.documents)
+
+
 # --- 2. ../ hrefs: inside the ingested folder, never outside ---------------------------------
 
 def test_toc_reaches_its_pages_through_dotdot_inside_the_ingested_folder() -> None:
