@@ -75,15 +75,28 @@ def print_ingest_report(report: Any) -> None:
         for f in failed:
             table.add_row(f.path, f.error or "")
         _out.print(table)
-    flagged = [f for f in report.files if f.warnings]
-    if flagged:
-        table = Table("file", "warnings", title="Warnings")
-        for f in flagged:
-            table.add_row(f.path, "\n".join(f.warnings[:5]) + ("\n…" if len(f.warnings) > 5 else ""))
-        _out.print(table)
+    _print_warnings(report)
     skipped = [f for f in report.files if f.status == "skipped"]
     if skipped:
         _out.print(f"[dim]skipped {len(skipped)} files of unknown type, e.g. {skipped[0].path}[/]")
+
+
+def _print_warnings(report: Any) -> None:
+    """Per file, its warnings; the masthead note that every METS issue of a batch gets is said
+    once for the batch (``--json`` keeps each file's), so it does not bury the rest."""
+    from ragarchive.ingest.formats.mets_remainder import MASTHEAD_NOTE
+
+    masthead = [f for f in report.files if any(w.startswith(MASTHEAD_NOTE) for w in f.warnings)]
+    flagged = [(f, [w for w in f.warnings if not w.startswith(MASTHEAD_NOTE)]) for f in report.files]
+    flagged = [(f, ws) for f, ws in flagged if ws]
+    if flagged:
+        table = Table("file", "warnings", title="Warnings")
+        for f, ws in flagged:
+            table.add_row(f.path, "\n".join(ws[:5]) + ("\n…" if len(ws) > 5 else ""))
+        _out.print(table)
+    if masthead:
+        _out.print(f"[dim]{MASTHEAD_NOTE} in {len(masthead)} METS issue(s): the title, issue "
+                   "number and terms each issue repeats (--json lists them per file)[/]")
 
 
 def print_documents(rows: list[dict[str, Any]]) -> None:

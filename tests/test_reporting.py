@@ -68,6 +68,20 @@ def test_ingest_report_counts_only_what_was_ingested_and_lists_failures(out) -> 
     assert "skipped 2 files of unknown type, e.g. /in/e.bin" in text
 
 
+def test_the_masthead_note_of_every_mets_issue_is_said_once(out) -> None:
+    note = "masthead not indexed (boilerplate each issue repeats): 2 blocks (9 words) that only TITLE_SECTION divisions reference: B1, B2"
+    report = IngestReport([
+        FileReport("/in/a_mets.xml", "ingested", "mets", 3, 3, warnings=[note]),
+        FileReport("/in/b_mets.xml", "ingested", "mets", 3, 3, warnings=[note, "ALTO page 2 file 'x.xml' referenced by the METS is missing"]),
+    ], 1.0, 0.5)
+    reporting.print_ingest_report(report)
+    text, _ = out()
+    assert "TITLE_SECTION" not in text and "B1" not in text
+    assert "masthead not indexed in 2 METS issue(s)" in text
+    assert _cells(text, "│ /in/b_mets.xml") == ["/in/b_mets.xml", "ALTO page 2 file 'x.xml' referenced by the METS is missing"]
+    assert "/in/a_mets.xml" not in text  # it has nothing else to say
+
+
 def test_a_clean_ingest_report_is_one_line(out) -> None:
     reporting.print_ingest_report(IngestReport([FileReport("/in/a.xml", "ingested", "alto", 1, 2)], 1.0, 0.5))
     text, _ = out()

@@ -31,6 +31,8 @@ from ragarchive.types import Block, Document
 from .mets_structmap import UNIT_TYPES, div_type, struct_map
 from .xmlsafe import local_name
 
+MASTHEAD_NOTE = "masthead not indexed"  # the start of the warning; reports group these
+
 # The ``mets_documents.IssueReader`` of the issue; not imported, since it imports this module.
 IssueReader = Any
 
@@ -153,7 +155,7 @@ def _warn(reader: IssueReader, docs: list[Document],
         kinds = ", ".join(dict.fromkeys(kind for _, kind in left_out.values()))
         words = sum(len(ln.words) for b in blocks for ln in b.lines if id(ln) in left_out)
         reader.warnings.append(
-            f"masthead not indexed (boilerplate each issue repeats): "
+            f"{MASTHEAD_NOTE} (boilerplate each issue repeats): "
             f"{_count(len(blocks), 'block')} ({_count(words, 'word')})"
             f" that only {kinds} divisions reference: "
             + _listing([b.block_id or "?" for b in blocks]))
