@@ -10,7 +10,9 @@ of contents, read through the manifest), the ``.json``
 sidecar of a ``.txt``, ``.hocr`` or page image, and a page image that already has OCR text: the
 same stem next to it (``p1.tif`` + ``p1.xml``), also with the producer's suffix
 (``p1_alto.xml``, ``p1.alto.xml``, ``p1_ocr.txt``, ``p1_hocr.html``), or named by a PAGE file's
-``imageFilename`` or an ALTO file's ``sourceImageInformation/fileName``. Everything not taken is
+``imageFilename`` or an ALTO file's ``sourceImageInformation/fileName``. A KB/Delpher DIDL file
+is the metadata of the ALTO files in its folder (their ``related``), not a source; one that
+describes no ALTO file is skipped. Everything not taken is
 returned with a reason so the ingest report can show it. Hidden files and folders (``.git``) are ignored.
 """
 
@@ -34,7 +36,8 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 _SIDECAR_OWNERS = tuple(
     x for s in (".txt", ".hocr", ".html", ".htm", *sorted(IMAGE_SUFFIXES)) for x in (s, s.upper())
 )
-_XML_ROOTS = {"mets": "mets", "alto": "alto", "pcgts": "pagexml"}  # lower-cased root names
+_XML_ROOTS = {"mets": "mets", "alto": "alto", "pcgts": "pagexml",  # lower-cased root names
+              "didl": "didl"}  # KB/Delpher issue metadata: attached to its ALTO, not a source
 _OCR_KINDS = {"alto", "hocr", "pagexml", "text"}
 # An .xml file too broken to recognise is passed on as ALTO, the commonest XML page format;
 # parse() then fails on it with the reason (empty, binary, entities ...).
@@ -56,7 +59,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[SourceFile], list[tuple[Path, 
             skipped.append((path, reason))
     mets_refs = {s.path: _mets_refs(s.path, s.root) for s in classified if s.kind == "mets"}
     classified = [_with_related(s, mets_refs) for s in classified]
-    return _drop_owned(classified, mets_refs, skipped), skipped
+    return _attach_didl(_drop_owned(classified, mets_refs, skipped), skipped), skipped
 
 
 def classify(path: Path, present: set[Path] | None = None) -> tuple[str | None, str | None]:
@@ -197,6 +200,38 @@ def _drop_owned(sources: list[SourceFile], mets_refs: _Refs,
                             + (f" ({text_file})" if text_file else "")))
             continue
         kept.append(s)
+    return kept
+
+
+def _attach_didl(sources: list[SourceFile], skipped: list[tuple[Path, str]]) -> list[SourceFile]:
+    """Take the DIDL files (KB/Delpher issue metadata) out of the sources and make each the
+    ``related`` of the standalone ALTO files it describes: in its folder, those whose names start
+    with its identifier stem (``ddd_010012345_mpeg21_didl.xml`` ->
+    ``ddd_010012345_mpeg21_p001_alto.xml``), or every one when it is the folder's only DIDL."""
+    from .formats.didl import describes
+
+    didls: dict[Path, list[Path]] = {}
+    for s in sources:
+        if s.kind == "didl":
+            didls.setdefault(s.path.parent, []).append(s.path)
+    if not didls:
+        return sources
+    used: set[Path] = set()
+    kept: list[SourceFile] = []
+    for s in sources:
+        if s.kind == "didl":
+            continue
+        if s.kind == "alto" and s.path.parent in didls:
+            here = didls[s.path.parent]
+            mine = here if len(here) == 1 else [d for d in here if describes(d, s.path)]
+            if mine:  # several DIDLs name it: the longest stem is the most specific
+                didl = max(mine, key=lambda d: len(d.stem))
+                used.add(didl)
+                s = dataclasses.replace(s, related=(*s.related, didl))
+        kept.append(s)
+    for folder_didls in didls.values():
+        skipped.extend((d, "DIDL metadata file (KB/Delpher) with no ALTO page beside it to "
+                        "describe") for d in folder_didls if d not in used)
     return kept
 
 

@@ -25,8 +25,8 @@ def parse(source: SourceFile, *, ocr_languages: str = DEFAULT_OCR_LANGUAGES) -> 
     """Parse one source file into documents; raises ParseError (only) for unusable input."""
     path = Path(source.path)
     try:
-        return add_name_dates(_dispatch(source.kind, path, ocr_languages, source.root), path,
-                              source.kind)
+        return add_name_dates(_dispatch(source.kind, path, ocr_languages, source.root,
+                                        source.related), path, source.kind)
     except ParseError:
         raise
     except RecursionError:
@@ -40,15 +40,17 @@ def parse(source: SourceFile, *, ocr_languages: str = DEFAULT_OCR_LANGUAGES) -> 
         ) from exc
 
 
-def _dispatch(kind: str, path: Path, ocr_languages: str, root: Path | None = None) -> ParseResult:
+def _dispatch(kind: str, path: Path, ocr_languages: str, root: Path | None = None,
+              related: tuple[Path, ...] = ()) -> ParseResult:
     if kind == "mets":
         from .mets import parse_mets
 
         return parse_mets(path, root=root)  # its pages may be anywhere inside the ingested root
     if kind == "alto":
         from .alto import parse_alto
+        from .didl import apply_didl
 
-        return parse_alto(path)
+        return apply_didl(parse_alto(path), related)  # a standalone ALTO's related: its DIDL
     if kind == "hocr":
         from .hocr import parse_hocr
         from .text import apply_sidecar

@@ -28,6 +28,9 @@ def test_fixture_tree(tmp_path: Path) -> None:
         "alto/alto_v2.xml": "alto",
         "alto/alto_v3.xml": "alto",
         "alto/alto_v4.xml": "alto",
+        # the DIDL is the metadata of these pages (their `related`), not a source
+        "didl/ddd_010012345_mpeg21_p001_alto.xml": "alto",
+        "didl/ddd_010012345_mpeg21_p002_alto.xml": "alto",
         "hocr/tesseract_page.hocr": "hocr",
         "hocr/ocropy_bare_lines.html": "hocr",
         # Bad XML is passed on so that parse() reports it as a failed file with the reason.
