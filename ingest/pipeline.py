@@ -34,7 +34,9 @@ from typing import Any, Callable, Iterator
 from ragarchive import __version__
 from ragarchive.config import Settings
 from ragarchive.embedding import Embedder
-from ragarchive.errors import ChromaUnavailableError, IndexWriteError, ParseError, RagArchiveError
+from ragarchive.errors import (
+    ChromaUnavailableError, IndexWriteError, MissingToolError, ParseError, RagArchiveError,
+)
 from ragarchive.storage.errors import folder_error
 from ragarchive.storage.protocols import ArchiveStore, VectorStore
 from ragarchive.text.langid import UND, detect_language
@@ -43,7 +45,7 @@ from ragarchive.types import Chunk, Document, DocumentRow
 
 from .chunking import make_chunks, split_text
 from .discover import SourceFile, discover
-from .report import FileReport, IngestReport, NoProgress, Progress
+from .report import FileReport, IngestReport, NoProgress, Progress, reason
 
 # Keep parsed files of the lexicon pre-pass in memory up to this many characters, so small and
 # medium batches are parsed once; beyond it files are parsed again (bounded memory).
@@ -75,6 +77,7 @@ class Ingestor:
         self._embedder_factory = embedder_factory
         self._dense: VectorStore | None = None
         self._embedder: Embedder | None = None
+        self._within: Callable[[str, float, str], None] = _no_within
 
     # Heavy parts are built on first need: a re-run on unchanged files loads no model.
     @property
@@ -94,6 +97,7 @@ class Ingestor:
 
     def run(self, paths: list[Path], progress: Progress | None = None) -> IngestReport:
         progress = progress or NoProgress()
+        self._within = getattr(progress, "within", _no_within)  # the optional within-file hook
         t0 = time.perf_counter()
         with archive_lock(self.settings.archive_dir):
             sources, skipped = discover(paths)
@@ -155,11 +159,14 @@ class Ingestor:
         try:
             parsed = cache.pop(source.path, None) or self._parse(source)
             prepared = self._prepare(source, parsed, lexicon)
+        except MissingToolError as exc:  # not the file's fault: listed, retried once installed
+            return FileReport(path, "skipped", source.kind, error=reason(path, str(exc)))
         except RagArchiveError as exc:
             return self._failed(source, file_hash, str(exc))
         except Exception as exc:  # a bug must not cost the rest of the batch
             return self._failed(source, file_hash, f"internal error: {type(exc).__name__}: {exc}")
         self.db.mark_pending(str(source.path), source.kind, file_hash)
+        self._within(path, 0.9, f"embedding {len(prepared.chunks)} chunks")
         t_embed = time.perf_counter()
         vectors = self.embedder.embed_documents([c.text for c in prepared.chunks])
         report.embed_seconds += time.perf_counter() - t_embed
@@ -189,6 +196,7 @@ class Ingestor:
         )
 
     def _failed(self, source: SourceFile, file_hash: str, error: str) -> FileReport:
+        error = reason(str(source.path), error)
         self.db.mark_failed(str(source.path), source.kind, file_hash, error)
         return FileReport(str(source.path), "failed", source.kind, error=error)
 
@@ -209,7 +217,9 @@ class Ingestor:
         documents: list[DocumentRow] = []
         chunks: list[Chunk] = []
         seen: set[str] = set()
-        for doc in parsed.documents:
+        for i, doc in enumerate(parsed.documents, 1):
+            self._within(str(source.path), 0.9 * (i - 1) / len(parsed.documents),
+                         f"cleaning and chunking document {i} of {len(parsed.documents)}")
             problem = self._id_problem(doc, str(source.path), seen)
             if problem:
                 warnings.append(problem)
@@ -318,6 +328,7 @@ class Ingestor:
         for source in todo:
             if source.kind == "image":
                 continue
+            self._within(str(source.path), 0.0, "reading for the spelling lexicon")
             try:
                 parsed = self._parse(source)
             except Exception:
@@ -328,6 +339,10 @@ class Ingestor:
                 cache[source.path] = parsed
                 budget -= size
         return Lexicon.from_counts(counts, SUPPORTED_LANGUAGES), cache
+
+
+def _no_within(path: str, fraction: float, what: str) -> None:
+    pass
 
 
 def _raw_counts(documents: list[Document]) -> Counter[str]:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 
 
@@ -45,7 +46,20 @@ class IngestReport:
         }
 
 
+def reason(path: str, error: str) -> str:
+    """A file's error without its own path in front (the report names the file already)."""
+    for prefix in (path, str(Path(path).resolve())):
+        if error.startswith(prefix + ": "):
+            return error[len(prefix) + 2:]
+    return error
+
+
 class Progress(Protocol):
+    """``start`` with the number of files to process, ``advance`` after each, ``stop`` at the end.
+    A progress may also have ``within(path, fraction, what)``: ``Ingestor.run`` then reports the
+    step inside the current file (reading, cleaning and chunking document i of n, embedding),
+    ``fraction`` of that file done (0 to 1, never decreasing within a file)."""
+
     def start(self, total: int) -> None: ...
 
     def advance(self, path: str) -> None: ...

@@ -14,7 +14,7 @@ from typing import Any, Callable
 from .answering.evidence import SentenceScore, score_retrieval
 from .answering.generators import Generator, GenerationRequest, TokenSink
 from .answering.grounding import verify
-from .answering.prompting import EvidenceItem, missing_fact_message, refusal_message
+from .answering.prompting import EvidenceItem, filters_note, missing_fact_message, refusal_message
 from .answering.reader import Reading, read
 from .audit import AuditLog, build_record
 from .config import Settings
@@ -196,10 +196,13 @@ class AskService:
                 message: str | None = None) -> AskResult:
         base["timings"]["total"] = time.perf_counter() - t0
         short = detail.split(" — ")[0] if detail else ""
+        text = message or refusal_message(reason, base["language"], short)
+        # under filters, say which: "nothing found" may only mean "nothing in this part"
+        note = filters_note(base["filters"].to_json(), base["language"])
         return AskResult(
             decision="refuse",
             reason=reason,
-            text=message or refusal_message(reason, base["language"], short),
+            text=f"{text} {note}" if note else text,
             citations=[],
             detail=detail,
             **base,

@@ -21,9 +21,12 @@ from .cli_output import (
     show_demo,
     show_documents,
     show_eval_report,
+    show_flags_as_flags,
     show_ingest_report,
 )
 from .errors import RagArchiveError
+
+show_flags_as_flags()
 
 app = typer.Typer(
     add_completion=False,
@@ -177,8 +180,9 @@ def ask(
     ctx: typer.Context,
     question: str = typer.Argument(..., help="The question, in any language of the archive."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
-    date_from: Optional[str] = typer.Option(None, help="Earliest date, ISO (1870 or 1870-05)."),
-    date_to: Optional[str] = typer.Option(None, help="Latest date, ISO."),
+    date_from: Optional[str] = typer.Option(
+        None, help="Earliest date: 1870, 1870-05, 1870-05-02 or 02.05.1870."),
+    date_to: Optional[str] = typer.Option(None, help="Latest date, same forms (1870 = all of 1870)."),
     newspaper: Optional[str] = typer.Option(None, help="Newspaper title (substring)."),
     language: Optional[str] = typer.Option(None, help="Only evidence in this language (de, fr, en)."),
     generator: Optional[str] = typer.Option(None, help="extractive (default) or ollama."),
@@ -187,9 +191,10 @@ def ask(
     threshold: Optional[float] = typer.Option(None, help="Confidence threshold (0-1)."),
 ) -> None:
     """Answer from the archive with citations, or decline with the reason."""
-    from .retrieval.query import Filters
+    from .retrieval.filters import CLI_NAMES, check_newspaper, parse_filters
     from .services import build_ask_service
 
+    filters = parse_filters(date_from, date_to, newspaper, language, names=CLI_NAMES)
     settings = _settings(
         ctx,
         answer={"generator": generator},
@@ -197,7 +202,7 @@ def ask(
         gate={"threshold": threshold},
     )
     service = build_ask_service(settings)
-    filters = Filters(date_from, date_to, newspaper, language)
+    filters = check_newspaper(filters, service.retriever.db.newspapers(), names=CLI_NAMES)
     stream = not as_json and settings.answer.generator == "ollama" and sys.stdout.isatty()
     result = service.ask(question, filters, on_token=echo_token if stream else None)
     show_ask_result(result, as_json)

@@ -13,6 +13,22 @@ import typer
 DEMO_QUESTION = "When was the railway between Marbethal and Valmarbe opened?"
 
 
+def show_flags_as_flags() -> None:
+    """typer shows a flag as ``--json <bool>`` although it takes no value (``--json=true`` is
+    refused): in the help, a flag is shown bare."""
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+    if getattr(shown, "_flags_bare", False):
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> Any:
+        return None if self.is_flag else shown(self, ctx)
+
+    display_type_rich._flags_bare = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
 def echo_json(data: Any) -> None:
     typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
 

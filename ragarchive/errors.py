@@ -11,8 +11,19 @@ class ConfigError(RagArchiveError):
     """Configuration is invalid or contradictory."""
 
 
+class FilterError(RagArchiveError):
+    """A question's filter (a date, the range, a newspaper) is not understood; the message names
+    the value and what is accepted. The CLI exits 2, the UI shows the message."""
+
+
 class ParseError(RagArchiveError):
     """An input file cannot be read as the format it claims to be; the batch skips it."""
+
+
+class MissingToolError(ParseError):
+    """A file needs a program or data that is not installed (tesseract, a language pack): the
+    batch lists it as skipped with what to install, not as failed; a re-run after installing
+    reads it. The message names the tool, not the file (the report shows the file)."""
 
 
 class EmbedderMismatchError(RagArchiveError):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from typing import Any
 
 from rich.console import Console
@@ -19,8 +21,19 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-_err = Console(stderr=True)
-_out = Console()
+# Piped or redirected output has no width to fit: rich would cut tables at 80 columns, so it
+# gets a wide one (tables still take only the width their content needs). COLUMNS still wins.
+PIPED_WIDTH = 1000
+
+
+def _console(stderr: bool = False) -> Console:
+    stream = sys.stderr if stderr else sys.stdout
+    piped = not stream.isatty() and "COLUMNS" not in os.environ
+    return Console(stderr=stderr, width=PIPED_WIDTH if piped else None)
+
+
+_err = _console(stderr=True)
+_out = _console()
 
 
 class _FilesPerSecond(ProgressColumn):
@@ -76,9 +89,20 @@ def print_ingest_report(report: Any) -> None:
             table.add_row(f.path, f.error or "")
         _out.print(table)
     _print_warnings(report)
-    skipped = [f for f in report.files if f.status == "skipped"]
-    if skipped:
-        _out.print(f"[dim]skipped {len(skipped)} files of unknown type, e.g. {skipped[0].path}[/]")
+    _print_skipped([f for f in report.files if f.status == "skipped"])
+
+
+def _print_skipped(skipped: list[Any], limit: int = 20) -> None:
+    """Every skipped file with its reason (a tool to install, a page image whose text is next
+    to it, a type that is not read); past ``limit`` rows a count (``--json`` lists all)."""
+    if not skipped:
+        return
+    table = Table("skipped file", "reason", title="Skipped")
+    for f in skipped[:limit]:
+        table.add_row(f.path, f.error or "")
+    _out.print(table)
+    if len(skipped) > limit:
+        _out.print(f"[dim]… and {len(skipped) - limit} more skipped files (--json lists them all)[/]")
 
 
 def _print_warnings(report: Any) -> None:
@@ -119,7 +143,7 @@ def print_documents(rows: list[dict[str, Any]]) -> None:
 
 def print_ask_result(result: Any) -> None:
     """An answer with its sources, or a refusal with its reason and the closest passages."""
-    console = Console()
+    console = _console()
     head = "Answer" if result.decision == "answer" else f"Refused ({result.reason})"
     console.print(
         f"[bold]{head}[/bold]  confidence {result.confidence:.2f} "
@@ -154,7 +178,7 @@ def _marked(text: str, span: dict | None) -> Text:
 
 
 def print_audit_summary(summary: dict[str, Any]) -> None:
-    console = Console()
+    console = _console()
     rate = summary["refusal_rate"]
     console.print(
         f"[bold]{summary['records']} decisions[/bold]: {summary['answers']} answers, "
@@ -193,8 +217,8 @@ def print_audit_list(rows: list[dict[str, Any]]) -> None:
             r["decision"], r["reason"] or "", f"{r['confidence']:.2f}", r["label"] or "",
             r["question"] or "(hashed)",
         )
-    Console().print(table)
-    Console().print(f"{len(rows)} decisions")
+    _console().print(table)
+    _console().print(f"{len(rows)} decisions")
 
 
 def print_eval_report(report: dict[str, Any]) -> None:
@@ -208,7 +232,7 @@ def print_eval_report(report: dict[str, Any]) -> None:
     for name, s in [("overall", report["overall"]), *report["by_kind"].items()]:
         table.add_row(name, *("-" if s.get(c) is None else (str(s[c]) if c == "n" else f"{s[c]:.3f}")
                               for c in cols))
-    console = Console()
+    console = _console()
     console.print(table)
     missing = report["overall"]["not_in_index"]
     if missing:

@@ -82,6 +82,26 @@ def test_nothing_retrievable_is_no_evidence(service) -> None:
     assert result.confidence == 0.0 and result.passages == []
 
 
+def test_a_refusal_under_filters_says_which_filters_were_active(service) -> None:
+    result = service.ask("railway opening", Filters(date_from="1700", date_to="1710"))
+    assert result.text == ("Nothing in the archive matches this question. Only part of the archive "
+                           "was searched (from 1700, to 1710); widen or remove the filters to search "
+                           "all of it.")
+    assert result.filters.to_json()["date_from"] == "1700"  # and the audit record carries them
+    result = service.ask("Wer hat die Fußballweltmeisterschaft 1998 gewonnen?",
+                         Filters(newspaper="Bote", language="de"))
+    assert result.decision == "refuse" and result.language == "de"
+    assert result.text.endswith("Durchsucht wurde nur ein Teil des Archivs (Zeitung „Bote“, Sprache "
+                                "de); erweitern oder entfernen Sie die Filter, um das ganze Archiv zu "
+                                "durchsuchen.")
+    result = service.ask("Qui a gagné la coupe du monde de football en 1998 ?", Filters(date_to="1900"))
+    assert result.decision == "refuse" and "consultée (jusqu'à 1900)" in result.text
+    # without filters, nothing is said about them; calibration's held-out documents are no filter
+    for filters in (None, Filters(exclude_documents=("x",))):
+        result = service.ask("Who won the football world cup final in 1998?", filters)
+        assert result.decision == "refuse" and "filters" not in result.text
+
+
 @pytest.mark.parametrize("question, fact", [
     ("Combien a coûté le pont suspendu ?", "142,000 francs"),  # README example: the sum, not the opening day
     ("When was the railway between Marbethal and Valmarbe opened?", "15 septembre"),

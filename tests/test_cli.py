@@ -76,3 +76,33 @@ def test_ingest_json_report_exit_status_and_documents(tmp_path: Path) -> None:
 def test_missing_path_is_a_clear_error(tmp_path: Path) -> None:
     out = run("--data-dir", str(tmp_path), "ingest", str(tmp_path / "nope"))
     assert out.returncode == 2 and "No such file or folder" in out.stderr
+
+
+def test_a_date_filter_it_cannot_read_is_exit_2_naming_the_value_and_the_forms(tmp_path: Path) -> None:
+    out = run("--data-dir", str(tmp_path), "ask", "--date-from", "abc", "railway opening")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert out.stderr.startswith("error: --date-from: 'abc' is not a date.")
+    assert "YYYY, YYYY-MM, YYYY-MM-DD or DD.MM.YYYY" in out.stderr
+    out = run("--data-dir", str(tmp_path), "ask", "--date-from", "1900", "--date-to", "1850", "railway")
+    assert out.returncode == 2
+    assert "reversed: --date-from 1900 is after --date-to 1850" in out.stderr
+
+
+def test_dotted_dates_are_read_as_day_month_year(demo_data_dir: Path) -> None:
+    # before, "01.01.1890" was compared as text, so every date passed and the 1868 railway came up
+    out = run("--data-dir", str(demo_data_dir), "--archive", "demo", "ask", "--json",
+              "--date-from", "01.01.1890", "--date-to", "31.12.1899", "railway opening")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["passages"] and all("1890-01-01" <= p["date"] <= "1899-12-31" for p in data["passages"])
+    if data["decision"] == "refuse":
+        assert "(from 1890-01-01, to 1899-12-31)" in data["text"]
+
+
+def test_an_unknown_newspaper_is_exit_2_listing_the_known_ones(demo_data_dir: Path) -> None:
+    out = run("--data-dir", str(demo_data_dir), "--archive", "demo", "ask", "--newspaper", "Times",
+              "railway opening")
+    assert out.returncode == 2, out.stderr
+    assert "error: --newspaper: no newspaper in the archive matches 'Times'. Known newspapers: " in out.stderr
+    for paper in ("The Wendmouth Gazette", "Le Courrier de Valmarbe", "Der Marbethaler Bote"):
+        assert paper in out.stderr

@@ -52,8 +52,8 @@ def test_ingest_report_counts_only_what_was_ingested_and_lists_failures(out) -> 
                        warnings=[f"warning {i}" for i in range(7)]),
             FileReport("/in/c.xml", "unchanged", "alto", documents=4, chunks=9),
             FileReport("/in/d.xml", "failed", "mets", documents=1, chunks=1, error="not well-formed XML"),
-            FileReport("/in/e.bin", "skipped"),
-            FileReport("/in/f.doc", "skipped"),
+            FileReport("/in/e.bin", "skipped", error="unsupported file type .bin"),
+            FileReport("/in/f.png", "skipped", "image", error="needs tesseract-ocr (apt install tesseract-ocr)"),
         ],
         wall_seconds=3.24, embed_seconds=1.46,
     )
@@ -65,7 +65,9 @@ def test_ingest_report_counts_only_what_was_ingested_and_lists_failures(out) -> 
     assert "not well-formed XML" in failed
     assert "Failed" in text and "Warnings" in text
     assert "warning 4" in text and "warning 5" not in text and "…" in text  # the first five
-    assert "skipped 2 files of unknown type, e.g. /in/e.bin" in text
+    assert "Skipped" in text  # each skipped file with its reason: a tool to install, a type
+    assert "unsupported file type .bin" in _line(text, "│ /in/e.bin")
+    assert "needs tesseract-ocr (apt install tesseract-ocr)" in _line(text, "│ /in/f.png")
 
 
 def test_the_masthead_note_of_every_mets_issue_is_said_once(out) -> None:

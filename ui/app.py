@@ -9,6 +9,7 @@ It holds no retrieval or answer logic, only the layout: every widget's event cal
 # annotations of the handlers, which are defined where `gr` is imported.
 
 import threading
+import time
 from typing import Any
 
 from ragarchive.config import Settings
@@ -24,12 +25,12 @@ LANGUAGES = ["", *SUPPORTED_LANGUAGES]  # "" for any language
 # or default, none of which a functools.partial keeps.
 
 
-def build_app(settings: Settings) -> Any:
+def build_app(settings: Settings, pool: ask_tab.ServicePool | None = None) -> Any:
     import gradio as gr
 
     from ragarchive.services import build_ask_service
 
-    pool = ask_tab.ServicePool(settings, build_ask_service(settings))
+    pool = pool or ask_tab.ServicePool(settings, build_ask_service(settings))
     service = pool.default
     with gr.Blocks(title="ragarchive", analytics_enabled=False) as app:
         gr.Markdown(f"# ragarchive — archive `{settings.archive}`")
@@ -61,8 +62,8 @@ def _ask_layout(settings: Settings, pool: ask_tab.ServicePool) -> None:
         question = gr.Textbox(label="Question", placeholder="Ask in English, Deutsch or français", scale=4, elem_id="question")
         ask_btn = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
     with gr.Row():
-        date_from = gr.Textbox(label="From (ISO date)", placeholder="1850")
-        date_to = gr.Textbox(label="To (ISO date)", placeholder="1920")
+        date_from = gr.Textbox(label="From", placeholder="1850, 1850-05 or 01.05.1850")
+        date_to = gr.Textbox(label="To", placeholder="1920 (all of 1920)")
         newspaper = gr.Textbox(label="Newspaper")
         language = gr.Dropdown(LANGUAGES, value="", label="Evidence language")
         generator = gr.Dropdown(choices, value=choices[0], label="Generator",
@@ -141,10 +142,22 @@ def _ingest_layout(settings: Settings, service: Any) -> None:
     def ingest(files: list[Any] | None, progress: gr.Progress = gr.Progress()) -> str:
         return ingest_tab.ingest(settings, service, ingest_lock, files, progress)
 
+    def busy() -> Any:
+        return gr.Button("Ingesting…", interactive=False)
+
+    def ready() -> Any:
+        return gr.Button("Ingest", interactive=True)
+
+    gr.Markdown(ingest_tab.SUPPORTED_FORMATS, elem_id="ingest-formats")
     uploads = gr.File(label="Files or a .zip of a batch", file_count="multiple", elem_id="uploads")
     ingest_btn = gr.Button("Ingest", variant="primary", elem_id="ingest")
-    report = gr.Markdown(elem_id="ingest-report")
-    ingest_btn.click(ingest, uploads, report, concurrency_limit=1)
+    # The progress is drawn over the report: it needs a box with a height to be seen.
+    report = gr.Markdown("", elem_id="ingest-report",
+                         min_height=140, container=True, padding=True)
+    private = {"api_visibility": "private"}
+    ingest_btn.click(busy, None, ingest_btn, **private).then(
+        ingest, uploads, report, concurrency_limit=1, show_progress="full", show_progress_on=report,
+    ).then(ready, None, ingest_btn, **private)
 
 
 def _user(request: Any) -> str | None:
@@ -162,8 +175,15 @@ def _theme() -> Any:
 
 
 def launch(settings: Settings, *, block: bool = True) -> Any:
-    """Queue with the configured concurrency, loopback by default, no analytics, no share link."""
-    app = build_app(settings)
+    """Queue with the configured concurrency, loopback by default, no analytics, no share link.
+
+    The embedder, indexes, vocabulary and gate background are loaded before the app serves
+    (each printed with its time), so the first question is as fast as the next. Gradio's own
+    start-up lines are silenced (its "set share=True" hint is no advice for a CLI user); the
+    app says where it serves once it is ready."""
+    t0 = time.perf_counter()
+    say = (lambda line: print(line, flush=True)) if block else None
+    app = build_app(settings, ask_tab.warm_pool(settings, say))
     app.queue(default_concurrency_limit=settings.ui.concurrency)
     auth = None
     if settings.ui.auth_user and settings.ui.auth_password:
@@ -173,9 +193,13 @@ def launch(settings: Settings, *, block: bool = True) -> Any:
         server_port=settings.ui.port,
         share=False,
         auth=auth,
-        prevent_thread_lock=not block,
+        prevent_thread_lock=True,
         ssr_mode=False,
-        quiet=not block,
+        quiet=True,
         theme=_theme(),  # Gradio 6 takes the theme at launch
     )
+    if block:
+        print(f"ready in {time.perf_counter() - t0:.1f} s on {app.local_url} (Ctrl-C stops it)",
+              flush=True)
+        app.block_thread()
     return app

@@ -3,8 +3,8 @@
 Each frame is normalised with Pillow (mode, alpha, 16-bit) to a temporary PNG, so tesseract never
 sees a format its own image library handles differently, and is OCR'd with the tesseract CLI's
 hOCR output. One Document per frame. Languages are tesseract codes joined by "+" (default
-"deu+fra+eng"; "frk" for Fraktur). A missing tesseract or language pack is a ParseError that
-names the apt package to install.
+"deu+fra+eng"; "frk" for Fraktur). A missing tesseract or language pack is a MissingToolError
+that names the apt packages to install: the batch lists the image as skipped, not failed.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ragarchive.errors import ParseError
+from ragarchive.errors import MissingToolError, ParseError
 
 from .common import DEFAULT_OCR_LANGUAGES, ParseResult, base_id, page_from_name
 from .hocr import parse_hocr_bytes
@@ -32,7 +32,7 @@ _LANG_SPEC = re.compile(r"^[A-Za-z0-9_/]+(\+[A-Za-z0-9_/]+)*$")
 
 
 def parse_image(path: Path, *, languages: str = DEFAULT_OCR_LANGUAGES) -> ParseResult:
-    exe = tesseract_path(path)
+    exe = tesseract_path(path, languages)
     check_languages(path, languages, exe)
     _check_size(path)
     from PIL import Image, UnidentifiedImageError
@@ -127,16 +127,20 @@ def _run_tesseract(exe: str, png: Path, languages: str, path: Path) -> bytes:
 # --- tesseract installation checks -----------------------------------------------------------
 
 
-def tesseract_path(path: Path | None = None) -> str:
+def tesseract_path(path: Path | None = None, languages: str = DEFAULT_OCR_LANGUAGES) -> str:
+    """The tesseract program (looked up on PATH), or a MissingToolError naming the apt packages."""
     exe = shutil.which("tesseract")
     if exe is None:
-        where = f"{path}: " if path else ""
-        raise ParseError(
-            f"{where}tesseract is not installed; install it with "
-            "'apt-get install tesseract-ocr' (and tesseract-ocr-deu, tesseract-ocr-fra, ... "
-            "for the OCR languages) to read page images"
+        packages = " ".join(["tesseract-ocr", *_language_packages(languages)])
+        raise MissingToolError(
+            f"needs tesseract-ocr (apt install {packages}) to OCR page images"
         )
     return exe
+
+
+def _language_packages(languages: str) -> list[str]:
+    codes = languages.split("+") if _LANG_SPEC.match(languages or "") else []
+    return [apt_package(c) for c in codes if c not in ("osd", "equ")]
 
 
 @functools.lru_cache(maxsize=8)
@@ -178,7 +182,7 @@ def check_languages(path: Path, languages: str, exe: str) -> None:
     missing = [code for code in languages.split("+") if code not in have]
     if missing:
         packages = " ".join(apt_package(c) for c in missing)
-        raise ParseError(
-            f"{path}: tesseract language pack(s) {', '.join(missing)} not installed; install "
-            f"with 'apt-get install {packages}' (installed: {', '.join(sorted(have))})"
+        raise MissingToolError(
+            f"needs the tesseract language pack(s) {', '.join(missing)} (apt install {packages}; "
+            f"installed: {', '.join(sorted(have))})"
         )

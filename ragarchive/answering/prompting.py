@@ -105,3 +105,19 @@ def missing_fact_message(language: str, topic: str, answer_type: str) -> str:
     what = table.get(f"what_{answer_type}") or messages["en"].get(f"what_{answer_type}", answer_type)
     template = table.get("missing_fact") or messages["en"]["missing_fact"]
     return template.replace("{topic}", topic).replace("{what}", what)
+
+
+def filters_note(filters: dict[str, str | None], language: str) -> str:
+    """Which filters restricted the search, for a refusal under filters ("Only part of the archive
+    was searched (from 1890-01-01, newspaper "Gazette"); …"); empty without filters.
+    ``filters`` is ``Filters.to_json()``: the user's filters, not calibration's held-out documents."""
+    messages = refusal_messages()
+    table = messages.get(language) or messages["en"]
+    parts = [
+        (table.get(f"filter_{name}") or messages["en"][f"filter_{name}"]).replace("{value}", value)
+        for name, value in filters.items() if value
+    ]
+    if not parts:
+        return ""
+    template = table.get("filters_active") or messages["en"]["filters_active"]
+    return template.replace("{filters}", ", ".join(parts))

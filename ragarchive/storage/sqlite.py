@@ -329,6 +329,16 @@ class ArchiveDB(SQLiteLexical):
         )
         return [r[0] for r in rows if r[0]]
 
+    def newspapers(self) -> list[str]:
+        """The names the newspaper filter matches, commonest first: each document's newspaper,
+        or its title when it has none (plain exports)."""
+        rows = self.conn.execute(
+            "SELECT name, count(*) AS n FROM (SELECT CASE WHEN coalesce(newspaper, '') != '' "
+            "THEN newspaper ELSE title END AS name FROM documents) "
+            "WHERE coalesce(name, '') != '' GROUP BY name ORDER BY n DESC, name"
+        )
+        return [r[0] for r in rows]
+
     def filtered_chunk_ids(
         self,
         *,

@@ -132,3 +132,21 @@ def test_archive_counts_are_running_totals_that_match_the_files(tmp_path: Path) 
     db.conn.execute("DELETE FROM meta WHERE key = 'raw_vocab'")
     assert db.archive_counts(set()) == Counter({"Stadt": 1})
     assert db.get_meta("raw_vocab") == "totals"
+
+
+def test_newspapers_are_the_names_the_newspaper_filter_matches_commonest_first(tmp_path: Path) -> None:
+    db = ArchiveDB(tmp_path / "a.sqlite")
+    docs = [
+        DocumentRow(doc_id=f"doc{i}", source_path="/a.txt", title=title, date=None, language="de",
+                    language_prob=0.9, newspaper=paper, pages="[]", n_chunks=1, text="t",
+                    raw_text="t", meta="{}")
+        for i, (paper, title) in enumerate([
+            ("Der Moselbote", "Brücke"), ("Der Moselbote", None), ("Le Courrier", "Pont"),
+            (None, "Plain export"), ("", None), (None, None),
+        ])
+    ]
+    db.replace_file(path="/a.txt", file_hash="h", kind="text", documents=docs,
+                    chunks=[_chunk(0, "Die Brücke")], warnings=[], timings={}, raw_counts=Counter())
+    # a document without a newspaper is matched (and listed) by its title; one with neither is not
+    assert db.newspapers() == ["Der Moselbote", "Le Courrier", "Plain export"]
+    assert ArchiveDB(tmp_path / "b.sqlite").newspapers() == []

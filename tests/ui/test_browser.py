@@ -4,6 +4,7 @@ browser). The app runs in this process on a free loopback port over the demo arc
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import socket
 import zipfile
@@ -124,15 +125,48 @@ def _latest_id(data: Path) -> str:
     return lines[-1]["record_id"]
 
 
-def test_uploading_a_batch_shows_its_report(page, upload_batch: Path) -> None:
+def test_uploading_a_batch_shows_its_progress_then_its_report(page, upload_batch: Path) -> None:
+    from playwright.sync_api import expect
+
     batch = upload_batch
+    with zipfile.ZipFile(batch, "a") as zf:
+        zf.writestr("scan.pdf", b"%PDF-1.4")
+        for i in range(40):  # enough work that the progress is seen even with a warm embedder
+            zf.writestr(f"more/letter{i:02}.txt", f"Brief Nummer {i} aus Marbethal über den Bau der Schule. " * 40)
     page.get_by_role("tab", name="Ingest").click()
+    assert "METS" in page.locator("#ingest-formats").inner_text()  # the supported formats are listed
     page.locator("#uploads input[type=file]").set_input_files(str(batch))
-    page.locator("#ingest").click()
-    report = page.locator("#ingest-report")
+    page.locator("#uploads").get_by_text(batch.name).wait_for(timeout=30_000)  # the upload is done
+    button, report = page.locator("#ingest"), page.locator("#ingest-report")
+    page.evaluate(_WATCH_INGEST)  # records every state, however fast the ingest runs
+    button.click()
     report.get_by_text("Ingested").wait_for(timeout=120_000)
+    expect(button).to_be_enabled(timeout=30_000)
+    seen = page.evaluate("window.__ingestSeen")
+    assert seen["disabled"]  # no second click while it runs
+    assert any(re.match(r"\d+ of \d+ files", label) for label in seen["progress"])
+    assert any("document 1 of 1" in label for label in seen["progress"])  # within a file, too
+    assert seen["height"] >= 20  # the progress has a box to be seen in, not 0 px
     text = report.inner_text()
-    assert "Ingested 1" in text and "failed 1" in text and "broken.xml" in text
+    assert "Ingested 41" in text and "failed 1" in text and "skipped 1" in text
+    assert "broken.xml" in text and "scan.pdf — unsupported file type .pdf" in text
+    page.screenshot(path=str(DOCS / "ingest.png"), full_page=True)
+
+
+_WATCH_INGEST = """() => {
+    const seen = window.__ingestSeen = {disabled: false, progress: [], height: 0};
+    const look = () => {
+        seen.disabled ||= document.querySelector("#ingest").disabled;
+        const bar = document.querySelector("#ingest-report [role=progressbar]");
+        if (bar) {
+            seen.progress.push(bar.getAttribute("aria-label"));
+            const box = document.querySelector("#ingest-report [data-testid=status-tracker]");
+            seen.height = Math.max(seen.height, box.getBoundingClientRect().height);
+        }
+    };
+    new MutationObserver(look).observe(document.body, {subtree: true, childList: true,
+                                                       attributes: true, characterData: true});
+}"""
 
 
 def test_zip_members_that_escape_the_upload_folder_are_refused(tmp_path: Path) -> None:

@@ -82,6 +82,24 @@ def test_the_date_filters_reach_the_search(pool) -> None:
     assert sources == ""
 
 
+def test_filters_it_cannot_read_are_said_not_searched(pool, audit) -> None:
+    before = len(audit.records()[0])
+    steps = _ask(pool, RAILWAY, date_from="abc")
+    assert len(steps) == 1 and steps[0][1:] == ("", [])
+    assert steps[0][0] == ("**Please check the filters.** From: &#x27;abc&#x27; is not a date. Use "
+                           "YYYY, YYYY-MM, YYYY-MM-DD or DD.MM.YYYY (e.g. 1890, 1890-05, 1890-05-01, "
+                           "01.05.1890).")
+    assert "reversed: From 1900 is after To 1850" in _ask(pool, RAILWAY, "1900", "1850")[-1][0]
+    unknown = list(ask_tab.ask(pool, RAILWAY, "", "", "Times", "", ""))[-1][0]
+    assert unknown.startswith("**Please check the filters.** Newspaper: no newspaper in the archive "
+                              "matches &#x27;Times&#x27;. Known newspapers: ")
+    assert "The Wendmouth Gazette" in unknown and "Le Courrier de Valmarbe" in unknown
+    assert len(audit.records()[0]) == before  # nothing was asked
+    # a dotted date is read as day, month, year: the 1868 railway is outside 1890-1899
+    answer, sources, _ = _ask(pool, RAILWAY, "01.01.1890", "31.12.1899")[-1]
+    assert "1868" not in sources and "(from 1890-01-01, to 1899-12-31)" in answer
+
+
 def test_an_empty_question_asks_for_one_without_searching(pool, audit) -> None:
     before = len(audit.records()[0])
     assert _ask(pool, "   ") == [("Please type a question.", "", [])]
@@ -206,7 +224,7 @@ def test_an_uploaded_batch_is_ingested_reported_and_then_searched(demo_data_dir:
     report = ingest_tab.ingest(settings, service, threading.Lock(), [str(batch)],
                                lambda fraction, desc: calls.append((fraction, desc)))
     assert report.startswith("**Ingested 1, unchanged 0, failed 1, skipped ")
-    assert "- failed: `broken.xml` — " in report
+    assert "- `broken.xml` — not well-formed XML" in report.splitlines()[4]
     assert calls[0][0] == 0 and calls[-1][0] == 1.0 and calls[-1][1].endswith("files")
     assert service.retriever.vocab.count("schule") > 0  # the ask service re-read the index
     result = service.ask("Wie viel kostet die neue Schule am Marktplatz von Marbethal?")
@@ -228,3 +246,95 @@ def test_no_files_and_zips_that_escape_the_upload_folder_are_refused(pool, setti
     refused = ingest_tab.ingest(settings, pool.default, lock, [str(bad)], _no_progress)
     assert refused == "**Refused:** bad.zip: member '../evil.txt' would be written outside the upload folder"
     assert not lock.locked()
+
+
+def _upload_folders(settings: Settings) -> set[Path]:
+    """The upload folders, after checking that none of them was left empty."""
+    uploads = settings.data_dir / "uploads"
+    folders = set(uploads.iterdir()) if uploads.exists() else set()
+    assert all(any(f.iterdir()) for f in folders), "an empty upload folder was left behind"
+    return folders
+
+
+def test_a_corrupt_or_empty_zip_is_refused_clearly_and_leaves_no_folder(pool, settings, tmp_path: Path) -> None:
+    lock = threading.Lock()
+    before = _upload_folders(settings)
+    corrupt = tmp_path / "corrupt.zip"
+    corrupt.write_bytes(b"PK\x03\x04 this is not really a zip")
+    empty = tmp_path / "empty.zip"
+    zipfile.ZipFile(empty, "w").close()
+    folders_only = tmp_path / "folders.zip"
+    with zipfile.ZipFile(folders_only, "w") as zf:
+        zf.writestr("issue/", "")
+    assert ingest_tab.ingest(settings, pool.default, lock, [str(corrupt)], _no_progress) == \
+        "**Refused:** corrupt.zip is not a readable .zip archive (damaged, or not a zip); nothing was ingested."
+    for name in (empty, folders_only):
+        assert ingest_tab.ingest(settings, pool.default, lock, [str(name)], _no_progress) == \
+            f"**Refused:** {name.name} contains no files; nothing was ingested."
+    assert _upload_folders(settings) == before  # no empty upload folder left behind
+    assert not lock.locked()
+
+
+def test_a_refused_zip_among_other_uploads_leaves_no_folder(pool, settings, tmp_path: Path) -> None:
+    before = _upload_folders(settings)
+    good = tmp_path / "good.txt"
+    good.write_text("Ein Brief aus Marbethal.")
+    bad = tmp_path / "bad.zip"
+    with zipfile.ZipFile(bad, "w") as zf:
+        zf.writestr("../evil.txt", "x")
+    refused = ingest_tab.ingest(settings, pool.default, threading.Lock(), [str(good), str(bad)], _no_progress)
+    assert refused.startswith("**Refused:** bad.zip: member '../evil.txt'")
+    assert _upload_folders(settings) == before
+
+
+def test_the_report_names_every_skipped_and_failed_file_with_its_reason(demo_data_dir: Path, tmp_path: Path,
+                                                                        upload_batch: Path) -> None:
+    settings = _copy_of_demo(demo_data_dir, tmp_path)
+    batch = tmp_path / "mixed.zip"
+    shutil.copy(upload_batch, batch)
+    with zipfile.ZipFile(batch, "a") as zf:
+        zf.writestr("scans/page.pdf", b"%PDF-1.4")
+        zf.writestr("scans/empty.xml", "")
+        zf.writestr("notes.json", "{}")
+    calls: list[tuple[float, str]] = []
+    report = ingest_tab.ingest(settings, build_ask_service(settings), threading.Lock(), [str(batch)],
+                               lambda fraction, desc: calls.append((fraction, desc)))
+    lines = report.splitlines()
+    assert lines[0].startswith("**Ingested 1, unchanged 0, failed 2, skipped 2**")
+    assert "**Failed (2)**" in lines and "**Skipped (2)**" in lines
+    failed = [x for x in lines if x.startswith("- `broken.xml` — ") or x.startswith("- `scans/empty.xml` — ")]
+    assert len(failed) == 2 and all(str(settings.data_dir) not in x for x in failed)  # no upload path repeated
+    assert "- `scans/page.pdf` — unsupported file type .pdf" in lines
+    assert any(x.startswith("- `notes.json` — JSON file that is not the sidecar") for x in lines)
+    # progress within a file (its documents) as well as per file, never going backwards
+    assert any("notice.txt" in desc and "document 1 of 1" in desc for _, desc in calls)
+    fractions = [f for f, _ in calls]
+    assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] == 1.0
+
+
+def test_an_upload_of_only_unsupported_files_is_reported_and_not_kept(pool, settings, tmp_path: Path) -> None:
+    before = _upload_folders(settings)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.4")
+    report = ingest_tab.ingest(settings, pool.default, threading.Lock(), [str(scan)], lambda *a, **k: None)
+    assert report.startswith("**Ingested 0, unchanged 0, failed 0, skipped 1**")
+    assert "- `scan.pdf` — unsupported file type .pdf" in report.splitlines()
+    assert "nothing from this upload was kept" in report
+    assert _upload_folders(settings) == before
+
+
+def test_an_ingest_that_cannot_start_is_reported_and_leaves_no_folder(pool, settings, tmp_path: Path) -> None:
+    from ragarchive.ingest.pipeline import archive_lock
+
+    before = _upload_folders(settings)
+    text = tmp_path / "letter.txt"
+    text.write_text("Ein Brief aus Marbethal.")
+    with archive_lock(settings.archive_dir):  # another ingest is writing to this archive
+        report = ingest_tab.ingest(settings, pool.default, threading.Lock(), [str(text)], lambda *a, **k: None)
+    assert report.startswith("**Ingest stopped:** Another ingest is writing to archive 'demo'")
+    assert _upload_folders(settings) == before
+
+
+def test_the_tab_lists_the_supported_formats() -> None:
+    for kind in (".zip", "METS", "ALTO", "hOCR", "PAGE", ".txt", ".jsonl", ".tif"):
+        assert kind in ingest_tab.SUPPORTED_FORMATS

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ragarchive.errors import ParseError
+from ragarchive.errors import MissingToolError, ParseError
 from ragarchive.ingest.discover import SourceFile
 from ragarchive.ingest.formats import images, parse
 
@@ -74,7 +74,7 @@ def test_multi_page_tiff_with_alpha_and_fraktur_model(tmp_path: Path) -> None:
 def test_missing_language_pack_names_the_apt_package(tmp_path: Path) -> None:
     path = tmp_path / "p.png"
     render(["x"]).save(path)
-    with pytest.raises(ParseError, match="apt-get install tesseract-ocr-xyz"):
+    with pytest.raises(MissingToolError, match="apt install tesseract-ocr-xyz"):
         parse(SourceFile(path, "image"), ocr_languages="deu+xyz")
 
 
@@ -83,7 +83,8 @@ def test_missing_tesseract_says_what_to_install(tmp_path: Path,
     path = tmp_path / "p.png"
     render(["x"]).save(path)
     monkeypatch.setattr(images.shutil, "which", lambda name: None)
-    with pytest.raises(ParseError, match="apt-get install tesseract-ocr"):
+    with pytest.raises(MissingToolError, match=r"needs tesseract-ocr \(apt install tesseract-ocr "
+                       r"tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-eng\)"):
         parse(SourceFile(path, "image"))
 
 
