@@ -8,11 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .answering.grounding import Verification
-from .answering.reader import Reading
-from .gating.gate import GateDecision
-from .retrieval.query import Filters
-from .retrieval.retriever import Retrieval
+from .ask_types import Filters, GateDecision, Reading, Retrieval, Verification
 
 REASONS = ("no_evidence", "weak_evidence", "model_declined", "unsupported_answer", "backend_error")
 

@@ -96,8 +96,8 @@ def test_the_check_sees_a_cycle_through_a_lazy_import() -> None:
 
 # The stages in the order data flows; a module may import its own stage and earlier ones.
 STAGES = (
-    ("shared", ("ragarchive.types", "ragarchive.errors", "ragarchive.config", "ragarchive.network",
-                "ragarchive.text", "ragarchive.prompts", "ragarchive.embedding")),
+    ("shared", ("ragarchive.types", "ragarchive.ask_types", "ragarchive.errors", "ragarchive.config",
+                "ragarchive.network", "ragarchive.text", "ragarchive.prompts", "ragarchive.embedding")),
     ("storage", ("ragarchive.storage",)),
     ("ingest", ("ragarchive.ingest",)),
     ("retrieval", ("ragarchive.retrieval",)),

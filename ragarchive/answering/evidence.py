@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
+
+from ragarchive.ask_types import SentenceScore
 
 from ..retrieval.query import content_terms
 from ..text.sentences import split_units
 
 if TYPE_CHECKING:
-    from ..retrieval.retriever import Retrieval
+    from ragarchive.ask_types import Retrieval
 
 MAX_SENTENCES = 80  # per question, scored lexically
 MAX_EMBEDDED = 12  # per question, also embedded: the best by coverage, then in passage order
@@ -57,18 +58,6 @@ _CAPITALISED = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZÄÖÜÀÂÉÈÊÎÔÛÇ][a-
 _ASKS_NUMBER = re.compile(
     r"\b(how many|how much|how long|how high|how old|what price|wie viele?|wieviele?|wie lange|"
     r"wie hoch|wie alt|welchen preis|combien|quel prix|à quel prix)\b", re.IGNORECASE)
-
-
-
-@dataclass(frozen=True)
-class SentenceScore:
-    """One sentence of the top passages and how well it addresses the question."""
-
-    n: int  # the passage's number (1-based, as cited)
-    sentence: str
-    coverage: float
-    similarity: float | None  # None when it was not embedded (see ``MAX_EMBEDDED``)
-    score: float
 
 
 def score_retrieval(

@@ -16,11 +16,11 @@ Unsupported sentences are dropped or the whole answer is refused, as configured.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 import numpy as np
 
+from ragarchive.ask_types import SentenceCheck, Verification
 from ragarchive.retrieval.query import content_terms
 from ragarchive.text.sentences import split_sentences, split_units
 from ragarchive.text.tokens import LETTER_RUN
@@ -30,46 +30,6 @@ from .prompting import EvidenceItem
 _CITATION = re.compile(r"\[(\d{1,2})\]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-ZÄÖÜÀÂÉÈÊÎÔÛÇ][\w'’-]{2,}", re.UNICODE)
-
-
-@dataclass
-class SentenceCheck:
-    text: str
-    citations: list[int]
-    supported: bool
-    lexical_support: float
-    embedding_support: float | None
-    missing_facts: list[str] = field(default_factory=list)
-    invalid_citations: list[int] = field(default_factory=list)
-
-    def to_json(self) -> dict:
-        return {
-            "text": self.text,
-            "citations": self.citations,
-            "supported": self.supported,
-            "lexical_support": round(self.lexical_support, 3),
-            "embedding_support": None
-            if self.embedding_support is None
-            else round(self.embedding_support, 3),
-            "missing_facts": self.missing_facts,
-            "invalid_citations": self.invalid_citations,
-        }
-
-
-@dataclass
-class Verification:
-    sentences: list[SentenceCheck]
-
-    @property
-    def supported(self) -> list[SentenceCheck]:
-        return [s for s in self.sentences if s.supported]
-
-    @property
-    def all_supported(self) -> bool:
-        return bool(self.sentences) and all(s.supported for s in self.sentences)
-
-    def text(self) -> str:
-        return " ".join(s.text for s in self.supported)
 
 
 EmbedFn = Callable[[list[str]], np.ndarray]

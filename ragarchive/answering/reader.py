@@ -37,11 +37,11 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from ragarchive.retrieval.answer_type import ExpectedAnswer
+from ragarchive.ask_types import Candidate, ExpectedAnswer, Reading
 from ragarchive.text.stopwords import is_stopword
 from ragarchive.text.tokens import LETTER_RUN, SPAN_WORD
 
@@ -64,51 +64,6 @@ _REASON_CUES = re.compile(
     r"en raison|car\b|faute de|par suite|afin de|pour cause|puisque)", re.IGNORECASE)
 # head nouns of a question that asks for the hour, not the day
 TIME_HEADS = frozenset("time hour o'clock uhr uhrzeit stunde heure heures".split())
-
-
-@dataclass
-class Candidate:
-    text: str  # the fact as it stands in the passage
-    type: str
-    n: int  # passage number (citation number)
-    start: int  # offsets of the fact in the passage text
-    end: int
-    unit: tuple[int, int]  # the reading unit that holds it
-    score: float
-    parts: dict[str, float] = field(default_factory=dict)
-
-    def to_json(self) -> dict:
-        return {"text": self.text, "type": self.type, "n": self.n, "start": self.start,
-                "end": self.end, "score": round(self.score, 3),
-                "parts": {k: round(v, 3) for k, v in self.parts.items()}}
-
-
-@dataclass
-class Reading:
-    expected: ExpectedAnswer
-    candidates: list[Candidate]  # best first, at most one per distinct fact
-    terms_found: list[str]  # question terms present in the top passage (for refusal messages)
-    # the units of the top passages, best first by ``unit_score``: the answer of an untyped
-    # question, what a typed answer quotes beside its fact (or instead of an unsure one)
-    units: list[Candidate] = field(default_factory=list)
-
-    @property
-    def best(self) -> Candidate | None:
-        return self.candidates[0] if self.candidates else None
-
-    def features(self) -> dict[str, float]:
-        best = self.best
-        runner = self.candidates[1].score if len(self.candidates) > 1 else 0.0
-        return {
-            "reader_score": best.score if best else 0.0,
-            "reader_focus": best.parts.get("focus", 0.0) if best else 0.0,
-            "reader_margin": (best.score - runner) if best else 0.0,
-            "reader_untyped": 0.0 if self.expected.typed else 1.0,
-        }
-
-    def to_json(self) -> dict:
-        return {"expected": self.expected.to_json(),
-                "candidates": [c.to_json() for c in self.candidates[:5]]}
 
 
 def read(

@@ -39,8 +39,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..retrieval.fuse import Passage
-from ..retrieval.retriever import Retrieval
+from ragarchive.ask_types import GateDecision, Passage, Retrieval
+
 from ..text.tokens import LETTER_RUN
 from .background import Background
 
@@ -95,15 +95,6 @@ def load_calibration(archive_dir: Path) -> Calibration:
         return Calibration.from_json(json.loads(own.read_text(encoding="utf-8")), str(own))
     text = resources.files("ragarchive").joinpath("data/default_calibration.json").read_text("utf-8")
     return Calibration.from_json(json.loads(text), "default")
-
-
-@dataclass
-class GateDecision:
-    confidence: float
-    threshold: float
-    features: dict[str, float]
-    passed: bool
-    reason: str | None  # None, "no_evidence" or "weak_evidence"
 
 
 def gate(

@@ -14,13 +14,10 @@ description (what happened; the fallback).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from ragarchive.ask_types import ExpectedAnswer
 from ragarchive.text.tokens import QUESTION_WORD
 
-TYPES = ("person", "organisation", "place", "date", "duration", "number", "money", "name",
-         "reason", "description")
-TYPED = frozenset(TYPES) - {"reason", "description"}  # types with a span to extract
 
 # Head nouns of question phrases, by the type they ask for (lower-case; German nouns too).
 _HEADS: dict[str, str] = {}
@@ -195,25 +192,6 @@ _SKIP = frozenset(
     "le la les un une de du des était est fut a ont avait quel quelle quels quelles espèce sorte "
     "genre art".split()
 )
-
-
-@dataclass(frozen=True)
-class ExpectedAnswer:
-    """The answer a question asks for: its type, the head noun that decided it (if any), the
-    focus words of the question phrase, and why the type was chosen (for the audit)."""
-
-    type: str = "description"
-    head: str | None = None
-    focus: tuple[str, ...] = ()
-    source: str = "default"  # "question_word", "head" or "default"
-    numbers: tuple[str, ...] = field(default=())
-
-    def to_json(self) -> dict:
-        return {"type": self.type, "head": self.head, "focus": list(self.focus), "source": self.source}
-
-    @property
-    def typed(self) -> bool:
-        return self.type in TYPED
 
 
 def expected_answer(question: str) -> ExpectedAnswer:

@@ -16,33 +16,15 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from ragarchive.ask_types import Variant
 from ragarchive.text.languages import SUPPORTED_LANGUAGES, wordfreq_code
 
 from .query import Query, content_terms
-
-@dataclass
-class Variant:
-    origin: str
-    text: str  # what dense retrieval embeds
-    terms: list[str]  # what lexical retrieval matches
-    weight: float = 1.0
-    # question term -> [(spelling, weight)] added by this variant (for coverage and the audit)
-    mapping: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
-
-    def to_json(self) -> dict:
-        return {
-            "origin": self.origin,
-            "text": self.text,
-            "terms": self.terms,
-            "weight": self.weight,
-            "mapping": {k: [[s, round(w, 3)] for s, w in v] for k, v in self.mapping.items()},
-        }
 
 
 class Vocabulary:

@@ -3,35 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Mapping
 
+from ragarchive.ask_types import FusedHit, Passage, RankedList
 from ragarchive.types import ChunkRow
-
-
-@dataclass
-class RankedList:
-    name: str  # e.g. "original/dense", "ocr/words"
-    origin: str
-    kind: str  # dense | words | trigram
-    weight: float
-    hits: list[tuple[str, float]]  # (chunk_id, score), best first
-
-    def to_json(self, top: int = 10) -> dict:
-        return {
-            "name": self.name,
-            "origin": self.origin,
-            "kind": self.kind,
-            "weight": round(self.weight, 3),
-            "hits": [[cid, round(s, 4)] for cid, s in self.hits[:top]],
-        }
-
-
-@dataclass
-class FusedHit:
-    chunk_id: str
-    score: float
-    ranks: dict[str, int] = field(default_factory=dict)  # list name -> 1-based rank
 
 
 def reciprocal_rank_fusion(lists: list[RankedList], k: float = 60.0) -> list[FusedHit]:
@@ -47,18 +22,6 @@ def reciprocal_rank_fusion(lists: list[RankedList], k: float = 60.0) -> list[Fus
     fused = [FusedHit(cid, s, ranks[cid]) for cid, s in scores.items()]
     fused.sort(key=lambda h: (-h.score, h.chunk_id))
     return fused
-
-
-@dataclass
-class Passage:
-    """One or more adjacent chunks of one document, shown and cited as one piece of evidence."""
-
-    chunk_ids: list[str]
-    doc_id: str
-    text: str
-    score: float
-    meta: dict  # metadata of the first chunk (title, date, page, language, ...)
-    ords: list[int]
 
 
 def merge_adjacent(

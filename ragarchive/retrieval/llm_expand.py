@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Callable
 
+from ragarchive.ask_types import Query, Variant
 from ragarchive.prompts import load_prompt
 
-from .expand import Variant
-from .query import Query, content_terms
+from .query import content_terms
 
 
 class LlmQueryExpander:

@@ -4,54 +4,17 @@ the expected answer (answer_type.py)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from ragarchive.ask_types import Filters, Query
 from ragarchive.text.langid import detect_language
 from ragarchive.text.languages import SUPPORTED_LANGUAGES
 from ragarchive.text.stopwords import is_stopword
 from ragarchive.text.tokens import QUESTION_WORD
 
-from .answer_type import ExpectedAnswer, expected_answer
+from .answer_type import expected_answer
 
 _NUMBER = re.compile(r"\b\d[\d.,]*\b")
 _INVERSION = re.compile(r"(?:-t)?-(?:il|elle|ils|elles|on|je|tu|nous|vous|ce)$")
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Restrict retrieval: ISO dates compared as prefixes (``1870`` ≤ ``1870-05-02``)."""
-
-    date_from: str | None = None
-    date_to: str | None = None
-    newspaper: str | None = None  # case-insensitive substring of the newspaper title
-    language: str | None = None
-    # documents held out of the candidates (calibration builds unanswerable questions this way)
-    exclude_documents: tuple[str, ...] = ()
-    # sentences hidden from the reader, not from retrieval (calibration's synthetic near-misses:
-    # the topic is found, the sentence with the asked fact is not there to read)
-    hide_sentences: tuple[str, ...] = ()
-
-    def active(self) -> bool:
-        return any((self.date_from, self.date_to, self.newspaper, self.language, self.exclude_documents))
-
-    def to_json(self) -> dict[str, str | None]:
-        return {
-            "date_from": self.date_from,
-            "date_to": self.date_to,
-            "newspaper": self.newspaper,
-            "language": self.language,
-        }
-
-
-@dataclass
-class Query:
-    text: str
-    language: str
-    language_source: str  # "detected", "words" or "default"
-    terms: list[str]  # content words, lower-case, in question order
-    numbers: list[str]
-    filters: Filters = field(default_factory=Filters)
-    expected: ExpectedAnswer = field(default_factory=ExpectedAnswer)  # what kind of answer it asks for
 
 
 def analyse_question(text: str, default_language: str, filters: Filters | None = None) -> Query:

@@ -4,12 +4,12 @@ variant, fused with reciprocal-rank fusion, neighbouring chunks merged into pass
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from functools import partial
 from typing import Callable, Mapping
 
 import numpy as np
 
+from ragarchive.ask_types import Retrieval
 from ragarchive.config import RetrievalSettings
 from ragarchive.embedding import Embedder
 from ragarchive.storage.protocols import ArchiveStore, VectorStore
@@ -24,44 +24,13 @@ from .expand import (
     ocr_variant,
     original_variant,
 )
-from .fuse import FusedHit, Passage, RankedList, merge_adjacent, reciprocal_rank_fusion
+from .fuse import RankedList, merge_adjacent, reciprocal_rank_fusion
 from .query import Query
 
 KEEP_WORDS, KEEP_TRIGRAMS = 2, 8  # searched whatever their count (see prune_common)
 
 # Expanders that need an LLM return extra variants for a query (see answering/ollama_client).
 LlmExpander = Callable[[Query], list[Variant]]
-
-
-@dataclass
-class Retrieval:
-    query: Query
-    variants: list[Variant]
-    lists: list[RankedList]
-    fused: list[FusedHit]
-    passages: list[Passage]
-    chunks: dict[str, ChunkRow]  # chunk rows of every fused hit
-    query_vector: np.ndarray | None
-    timings: dict[str, float] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)  # e.g. an expansion that failed
-
-    def list_named(self, name: str) -> RankedList | None:
-        return next((lst for lst in self.lists if lst.name == name), None)
-
-    def weighted_spellings(self, cross_lingual: float = 0.5) -> dict[str, list[tuple[str, float]]]:
-        """Question term -> (spelling, trust): OCR and historical spellings are the term itself
-        (1.0); word-for-word translations are often a neighbour of the right word, not the word
-        (``cross_lingual``)."""
-        out: dict[str, list[tuple[str, float]]] = {}
-        for v in self.variants:
-            trust = cross_lingual if v.origin == "cross_lingual" else 1.0
-            for term, pairs in v.mapping.items():
-                out.setdefault(term, []).extend((s, trust) for s, _ in pairs)
-        return out
-
-    def spellings(self) -> dict[str, list[str]]:
-        """Question term -> the spellings and translations the expansions added for it."""
-        return {t: [s for s, _ in pairs] for t, pairs in self.weighted_spellings().items()}
 
 
 class HybridRetriever:
