@@ -71,10 +71,26 @@ def _record_outside(request) -> None:
 
 
 def _ask(page, question: str, expect: str) -> str:
+    """Ask, and return the final answer or refusal: not a progress line ("Drafting an answer…"
+    also contains "answer"), and not the previous question's answer, which stays on screen until
+    the first progress line replaces it (a watcher sees that line however briefly it shows)."""
     page.locator("#question textarea").fill(question)
+    page.evaluate(_WATCH_ANSWER)
     page.locator("#ask").click()
-    page.locator("#answer").get_by_text(expect).first.wait_for(timeout=60_000)
+    page.wait_for_function("() => window.__answerDone && window.__answerDone()", timeout=60_000)
+    page.locator("#answer").get_by_text(expect).first.wait_for(timeout=10_000)
     return page.locator("#answer").inner_text()
+
+
+_WATCH_ANSWER = """() => {
+    const text = () => (document.querySelector("#answer") || {innerText: ""}).innerText;
+    let started = false;
+    const progress = t => t.includes("Searching the archive") || t.includes("Drafting an answer");
+    if (window.__answerWatch) window.__answerWatch.disconnect();
+    window.__answerWatch = new MutationObserver(() => { started ||= progress(text()); });
+    window.__answerWatch.observe(document.body, {subtree: true, childList: true, characterData: true});
+    window.__answerDone = () => started && !progress(text()) && text().includes("threshold");
+}"""
 
 
 def test_a_question_gets_an_answer_with_citations_and_sources(page) -> None:
