@@ -19,6 +19,7 @@ from typing import Any
 
 from ragarchive.config import Settings
 from ragarchive.errors import RagArchiveError
+from ragarchive.ingest.report import reason
 
 SUPPORTED_FORMATS = (
     "**Supported:** single files or a `.zip` of a batch (its folders are kept): "
@@ -161,8 +162,8 @@ def _shown(path: str, folder: Path | None) -> str:
 
 
 def _reason(f: dict[str, Any]) -> str:
+    """The report's reason without the file's path (``ingest.report.reason``), or with only its
+    name where the path stands inside the message."""
     error = f["error"] or "no reason given"
-    for prefix in (f["path"], str(Path(f["path"]).resolve())):
-        if error.startswith(prefix + ": "):
-            return error[len(prefix) + 2:]
-    return error.replace(f["path"], Path(f["path"]).name)
+    stripped = reason(f["path"], error)
+    return stripped if stripped != error else error.replace(f["path"], Path(f["path"]).name)
