@@ -259,14 +259,12 @@ def make_client(url: str) -> Any:
     return Client(url, verbose=False, analytics_enabled=False, download_files=False)
 
 
-def parse_answer(markdown: str) -> tuple[str | None, str | None]:
-    """(decision, reason) from the answer markdown of ui/app.py, or (None, None)."""
-    if markdown.startswith("**Answer**"):
-        return "answer", None
-    if markdown.startswith("**No answer"):
-        reason = markdown.split("(`", 1)[1].split("`)", 1)[0] if "(`" in markdown else None
-        return "refuse", reason
-    return None, None
+def parse_answer(answer: str) -> tuple[str | None, str | None]:
+    """(decision, reason) from the answer HTML of ui/app.py (its data attributes, which do not
+    change with the question's language), or (None, None)."""
+    from ragarchive.ui.answer_view import decision_of
+
+    return decision_of(answer)
 
 
 def ask_once(client: Any, req: Request, api_name: str, timeout: float) -> None:

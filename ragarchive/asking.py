@@ -2,15 +2,18 @@
 
 The CLI, the UI and evaluation all call ``AskService.ask``; a refusal is a normal result, never
 an exception. Reasons: ``no_evidence``, ``weak_evidence``, ``model_declined``,
-``unsupported_answer``, ``backend_error``.
+``unsupported_answer``, ``backend_error``. An answer's citations are numbered 1, 2, 3 in order of
+first use (``answering/citation_order.py``); a refusal's passages keep their rank order.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 from typing import Any, Callable
 
+from .answering.citation_order import is_identity, renumber_text, renumbering
 from .answering.evidence import SentenceScore, score_retrieval
 from .answering.generators import Generator, GenerationRequest, TokenSink
 from .answering.grounding import verify
@@ -20,6 +23,7 @@ from .audit import AuditLog, build_record
 from .config import Settings
 from .errors import BackendError
 from .gating.background import archive_background
+from .ask_types import Verification
 from .gating.gate import Calibration, gate
 from .results import AskResult, Citation
 from .retrieval.fuse import Passage
@@ -165,14 +169,17 @@ class AskService:
         kept = check.supported
         if not kept or (cfg.on_unsupported == "refuse" and not check.all_supported):
             return self._refuse("unsupported_answer", base, t0)
-        cited = sorted({n for s in kept for n in s.citations})
-        base["timings"]["total"] = time.perf_counter() - t0
+        cited = {n for s in kept for n in s.citations}
         span = draft.span if draft.span and draft.span["n"] in cited else None
+        mapping = renumbering(check.text(), [c.n for c in passages])
+        span = _in_order(base, mapping, span)
+        base["timings"]["total"] = time.perf_counter() - t0
         return AskResult(
             decision="answer",
             reason=None,
-            text=check.text(),
-            citations=[c for c in passages if c.n in cited],
+            text=base["verification"].text(),
+            # the cited passages are numbered 1..len(cited) now (citation_order.py)
+            citations=sorted((c for c in base["passages"] if c.n <= len(cited)), key=lambda c: c.n),
             answer_span=span,
             **base,
         )
@@ -225,9 +232,33 @@ class AskService:
             chunk_ids=p.chunk_ids,
             text=p.text,
             source_path=m.get("source_path") or "",
-            regions=_regions(m.get("regions")),
+            regions=_passage_regions(p, retrieval),
             ocr_conf=_conf(m.get("mean_conf")),
         )
+
+
+def _in_order(base: dict, mapping: dict[int, int], span: dict | None) -> dict | None:
+    """Renumber everything in the result that names a passage by number (answer sentences,
+    passages, the reader's candidates, the draft) with ``mapping`` (citation_order.py), so the
+    answer's citations run 1, 2, 3 in order of first use wherever the result is shown or
+    audited. Returns the answer span, renumbered."""
+    if is_identity(mapping):
+        return span
+
+    def new(n: int) -> int:
+        return mapping.get(n, n)
+
+    base["passages"] = [replace(c, n=new(c.n)) for c in base["passages"]]
+    check: Verification = base["verification"]
+    base["verification"] = Verification([
+        replace(s, text=renumber_text(s.text, mapping), citations=[new(n) for n in s.citations])
+        for s in check.sentences])
+    reading: Reading = base["reading"]
+    base["reading"] = replace(reading, candidates=[replace(c, n=new(c.n)) for c in reading.candidates],
+                              units=[replace(u, n=new(u.n)) for u in reading.units])
+    base["draft"] = renumber_text(base["draft"], mapping)
+    base["draft_scores"] = [{**d, "n": new(d["n"])} if "n" in d else d for d in base["draft_scores"]]
+    return {**span, "n": new(span["n"])} if span else None
 
 
 def _hide(retrieval: Retrieval, scores: list[SentenceScore],
@@ -243,6 +274,17 @@ def _hide(retrieval: Retrieval, scores: list[SentenceScore],
 
 def _conf(raw: Any) -> float | None:
     return float(raw) if isinstance(raw, (int, float)) and raw >= 0 else None
+
+
+def _passage_regions(p: Passage, retrieval: Retrieval) -> list[dict]:
+    """The page boxes of all the passage's chunks (a passage of three chunks covers the blocks
+    of all three), each block once."""
+    rows = [retrieval.chunks.get(cid) for cid in p.chunk_ids]
+    raws = [row.meta.get("regions") for row in rows if row is not None] or [p.meta.get("regions")]
+    seen: dict[str, dict] = {}
+    for r in (r for raw in raws for r in _regions(raw)):
+        seen.setdefault(f"{r.get('page')}|{r.get('block_id')}|{r['box']}", r)
+    return list(seen.values())
 
 
 def _regions(raw: Any) -> list[dict]:

@@ -6,16 +6,30 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, BinaryIO, Iterable
+
+from .errors import FilterError
+from .retrieval.filters import parse_date
 
 NEAR_THRESHOLD = 0.05  # |confidence - threshold| below this is a "near-threshold" decision
+# A timestamp prefix after a full date (``2024-05-01T12``, ``2024-05-01 12:30``), for finer ranges.
+_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}(?::\d{2}(?::\d{2})?)?)")
 
 
 @dataclass
 class RecordFilter:
+    """Which decisions a reader wants: the CLI's options and the Audit tab's boxes build one.
+
+    ``since``/``until`` accept what the Ask filters accept (``2024``, ``2024-05``,
+    ``2024-05-01``, ``01.05.2024``) or a timestamp prefix (``2024-05-01T12``); they are stored as
+    ISO prefixes and are inclusive (``until=2024-05`` keeps all of May). A date that is not one,
+    or a reversed range, raises ``FilterError`` here, so every reader says so the same way."""
+
     decision: str | None = None
     reason: str | None = None
     language: str | None = None
@@ -24,6 +38,37 @@ class RecordFilter:
     text: str | None = None  # case-insensitive substring of the question
     since: str | None = None  # ISO date or timestamp prefix, inclusive
     until: str | None = None
+
+    def __post_init__(self) -> None:
+        self.since = parse_moment(self.since, "since")
+        self.until = parse_moment(self.until, "until")
+        if self.since and self.until and self.since[: len(self.until)] > self.until:
+            raise FilterError(f"The date range is reversed: since {self.since} is after until "
+                              f"{self.until}. Swap them.")
+
+    def describe(self) -> str:
+        """The filters in words, for a status line or a plot title; "all decisions" if none."""
+        lo, hi = self.min_confidence, self.max_confidence
+        confidence = (f"confidence {lo}–{hi}" if lo is not None and hi is not None
+                      else f"confidence ≥ {lo}" if lo is not None
+                      else f"confidence ≤ {hi}" if hi is not None else None)
+        parts = [self.decision, self.reason, self.language and f"language {self.language}",
+                 self.text and f"“{self.text}”", confidence,
+                 self.since and f"since {self.since}", self.until and f"until {self.until}"]
+        return " · ".join(p for p in parts if p) or "all decisions"
+
+    def slug(self) -> str:
+        """The filters as a file-name part (``refuse_de_railway_2024-05-01..2024-05-31``)."""
+        lo, hi = self.min_confidence, self.max_confidence
+        parts = [self.decision, self.reason, self.language, self.text,
+                 (lo is not None or hi is not None) and f"conf{_num(lo, 0)}-{_num(hi, 1)}",
+                 f"{self.since}..{self.until}" if self.since and self.until
+                 else self.since and f"since-{self.since}" or self.until and f"until-{self.until}"]
+        # only ASCII letters, digits and . - (accents dropped, not the letter): safe on every
+        # file system, in a download header and in a URL
+        ascii_parts = (unicodedata.normalize("NFKD", p).encode("ascii", "ignore").decode() for p in parts if p)
+        words = (re.sub(r"[^A-Za-z0-9.-]+", "-", p).strip("-.")[:40] for p in ascii_parts)
+        return "_".join(w for w in words if w) or "all"
 
     def accepts(self, r: dict[str, Any]) -> bool:
         day = r.get("timestamp", "")
@@ -42,6 +87,20 @@ class RecordFilter:
 
 def select(records: Iterable[dict[str, Any]], f: RecordFilter) -> list[dict[str, Any]]:
     return sorted((r for r in records if f.accepts(r)), key=lambda r: r.get("timestamp", ""))
+
+
+def parse_moment(value: str | None, name: str) -> str | None:
+    """An ISO date or timestamp prefix for what a reader typed, None for nothing."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if m := _TIME.fullmatch(text):
+        return f"{parse_date(m.group(1), name)}T{m.group(2)}"
+    return parse_date(text, name)
+
+
+def _num(x: float | None, default: float) -> str:
+    return f"{default if x is None else x:g}"
 
 
 def latest_labels(labels: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -103,7 +162,7 @@ def _histogram(records: list[dict[str, Any]]) -> dict[str, dict[str, int]]:
 
 
 EXPORT_COLUMNS = (
-    "record_id", "timestamp", "question", "question_hash", "language", "decision", "reason",
+    "record_id", "timestamp", "question", "question_hash", "filters", "language", "decision", "reason",
     "confidence", "threshold", "generator", "model", "answer", "message", "cited_documents",
     "top_documents", "label", "label_note", "user", "run_id", "total_seconds",
 )
@@ -113,12 +172,20 @@ def flat_row(r: dict[str, Any], labels: dict[str, dict[str, Any]]) -> dict[str, 
     label = labels.get(r["record_id"], {})
     return {
         **{k: r.get(k) for k in EXPORT_COLUMNS if k in r},
+        "filters": filters_text(r.get("filters")),
         "cited_documents": ";".join(c["document_id"] for c in r.get("citations", [])),
         "top_documents": ";".join(p["document_id"] for p in r.get("passages", [])[:5]),
         "label": label.get("label"),
         "label_note": label.get("note"),
         "total_seconds": (r.get("timings") or {}).get("total"),
     }
+
+
+def filters_text(filters: dict[str, Any] | None) -> str:
+    """The filters a question was asked with, in words ("" for none): ``from 1850 · to 1920 ·
+    newspaper Courrier · language fr``."""
+    words = {"date_from": "from", "date_to": "to", "newspaper": "newspaper", "language": "language"}
+    return " · ".join(f"{w} {filters[k]}" for k, w in words.items() if (filters or {}).get(k))
 
 
 def export(records: list[dict[str, Any]], labels: dict[str, dict[str, Any]], fmt: str) -> str:
@@ -135,8 +202,17 @@ def export(records: list[dict[str, Any]], labels: dict[str, dict[str, Any]], fmt
     return buf.getvalue()
 
 
-def plot_confidence(records: list[dict[str, Any]], path: Path) -> None:
-    """Histogram of the confidence of answers and refusals, with the threshold line(s)."""
+def write_export(text: str, path: Path, fmt: str) -> None:
+    """Write an export to a file. A CSV file starts with a UTF-8 byte-order mark: without it
+    spreadsheet programs read the file in a legacy code page and break every accent of the
+    questions and the OCR text. (Standard output gets none: a pipe feeds programs, for which the
+    mark would be part of the first column's name.)"""
+    path.write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+
+
+def plot_confidence(records: list[dict[str, Any]], path: Path | BinaryIO, subtitle: str = "") -> None:
+    """Histogram of the confidence of answers and refusals, with the threshold line(s), to a
+    PNG file or stream; ``subtitle`` says which decisions it shows (the filters)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -151,8 +227,9 @@ def plot_confidence(records: list[dict[str, Any]], path: Path) -> None:
         ax.axvline(t, color="black", linestyle="--", linewidth=1.2, label=f"threshold {t}")
     ax.set_xlabel("confidence")
     ax.set_ylabel("decisions")
-    ax.set_title("ragarchive: confidence of answers and refusals")
+    ax.set_title("ragarchive: confidence of answers and refusals"
+                 + (f"\n{subtitle}" if subtitle else ""), fontsize=10)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(path)
+    fig.savefig(path, format="png")
     plt.close(fig)

@@ -267,3 +267,49 @@ def test_ollama_is_asked_for_the_fact_first_and_a_fact_the_passage_lacks_is_drop
     assert result.decision == "answer" and "1901" not in result.text and "[1]" in result.text
     dropped = [s for s in result.verification.sentences if not s.supported]
     assert dropped and "1901" in dropped[0].missing_facts
+
+
+def _quote_second_then_first(prompt: str) -> str:
+    """A reply that cites evidence [2] before [1] (each a sentence of that evidence, quoted)."""
+    if "alternative search queries" in prompt:
+        return ""
+    quotes = []
+    for n in (2, 1):
+        block = re.search(rf">>> \[{n}\][^\n]*\n(.+?)\n<<<", prompt, re.S).group(1)
+        sentence = re.split(r"(?<=[.!?])\s+", block.strip())[0]
+        quotes.append(f'"{sentence}" [{n}]')
+    return f"The first report says: {quotes[0]}. Another says: {quotes[1]}."
+
+
+def test_citations_are_numbered_in_order_of_first_use_everywhere(data_dir: Path, ollama_server) -> None:
+    ollama_server.reply = _quote_second_then_first
+    service = _ollama_service(data_dir, ollama_server.url)
+    result = service.ask("When was the railway between Marbethal and Valmarbe opened?")
+    assert result.decision == "answer", (result.reason, result.draft)
+    assert [int(n) for n in re.findall(r"\[(\d)\]", result.text)] == [1, 2]
+    ranked = [p.chunk_ids[0] for p in result.retrieval.passages]
+    # citation 1 is the passage ranked second, citation 2 the one ranked first
+    assert [(c.n, ranked.index(c.chunk_id) + 1) for c in result.citations] == [(1, 2), (2, 1)]
+    assert [p.n for p in result.passages][:2] == [2, 1]  # passages stay in rank order, renumbered
+    assert sorted(p.n for p in result.passages) == list(range(1, len(result.passages) + 1))
+    assert [s.citations for s in result.verification.sentences if s.supported] == [[1], [2]]
+    record = next(r for r in service.audit.records()[0] if r["record_id"] == result.record_id)
+    assert [c["n"] for c in record["citations"]] == [1, 2] and record["answer"] == result.text
+    assert {c["chunk_id"]: c["n"] for c in record["citations"]} == \
+        {p["chunk_id"]: p["n"] for p in record["passages"] if p["n"] <= 2}
+
+
+def test_ask_json_shows_citations_in_order_of_first_use(data_dir: Path, ollama_server) -> None:
+    ollama_server.reply = _quote_second_then_first
+    out = subprocess.run(
+        [sys.executable, "-m", "ragarchive", "--data-dir", str(data_dir), "--archive", "demo",
+         "ask", "--json", "--generator", "ollama", "--ollama-host", ollama_server.url,
+         "--ollama-model", "scripted", "When was the railway between Marbethal and Valmarbe opened?"],
+        capture_output=True, text=True,
+    )
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["decision"] == "answer", data["text"]
+    assert [int(n) for n in re.findall(r"\[(\d)\]", data["text"])] == [1, 2]
+    assert [c["n"] for c in data["citations"]] == [1, 2]
+    assert data["citations"][0]["chunk_id"] == data["passages"][1]["chunk_id"]  # ranked second

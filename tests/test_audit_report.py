@@ -3,9 +3,11 @@ hand-made records shaped like the log's (ragarchive/data/audit_record.schema.jso
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,11 +16,13 @@ from ragarchive.audit_report import (
     EXPORT_COLUMNS,
     RecordFilter,
     export,
+    filters_text,
     flat_row,
     latest_labels,
     plot_confidence,
     select,
     summarise,
+    write_export,
 )
 
 
@@ -160,3 +164,63 @@ def test_plot_confidence_writes_a_png(tmp_path: Path) -> None:
     path = tmp_path / "confidence.png"
     plot_confidence(RECORDS + [_record("r6", "2024-05-04T10:00:00Z", "answer", 0.8, threshold=0.65)], path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_since_and_until_read_the_dates_the_ask_filters_read_and_timestamps() -> None:
+    f = RecordFilter(since="01.05.2024", until="2024-05-03T08")
+    assert (f.since, f.until) == ("2024-05-01", "2024-05-03T08")
+    assert RecordFilter(since="2024-05-01 12:30").since == "2024-05-01T12:30"
+    assert _ids(RecordFilter(since=" 2.5.2024 ")) == ["r3", "r4", "r5"]
+    assert RecordFilter(since="", until=None).since is None
+
+
+@pytest.mark.parametrize("since, until, message", [
+    ("05/2024", None, "since: '05/2024' is not a date"),
+    (None, "2024-02-30", "until: '2024-02-30' is not a real date"),
+    ("2024-06", "2024-05", "The date range is reversed: since 2024-06 is after until 2024-05"),
+])
+def test_a_date_it_cannot_read_or_a_reversed_range_is_an_error(since, until, message) -> None:
+    from ragarchive.errors import FilterError
+
+    with pytest.raises(FilterError, match=re.escape(message)):
+        RecordFilter(since=since, until=until)
+    assert RecordFilter(since="2024-05", until="2024-05").since == "2024-05"  # one month
+
+
+def test_the_filters_are_said_in_words_and_in_a_file_name() -> None:
+    f = RecordFilter("refuse", "weak_evidence", "fr", 0.5, None, "Qui a gagné «la» course ?",
+                     "2024-05-01", "2024-05-31T12:30")
+    assert f.describe() == ("refuse · weak_evidence · language fr · “Qui a gagné «la» course ?” · "
+                            "confidence ≥ 0.5 · since 2024-05-01 · until 2024-05-31T12:30")
+    assert f.slug() == "refuse_weak-evidence_fr_Qui-a-gagne-la-course_conf0.5-1_2024-05-01..2024-05-31T12-30"
+    assert RecordFilter(text="../../etc/passwd").slug() == "etc-passwd"  # never a path
+    assert RecordFilter(max_confidence=0.25, until="2024").slug() == "conf0-0.25_until-2024"
+    assert RecordFilter(since="2024-05").slug() == "since-2024-05"
+    assert RecordFilter(min_confidence=0.2, max_confidence=0.4).describe() == "confidence 0.2–0.4"
+    assert (RecordFilter().describe(), RecordFilter().slug()) == ("all decisions", "all")
+
+
+def test_the_filters_a_question_was_asked_with_are_a_column() -> None:
+    assert filters_text({"date_from": "1860", "date_to": None, "newspaper": "Courrier", "language": "fr"}) == \
+        "from 1860 · newspaper Courrier · language fr"
+    assert filters_text({"date_from": None}) == filters_text(None) == ""
+    row = flat_row(_full("r1") | {"filters": {"date_to": "1870-05"}}, {})
+    assert row["filters"] == "to 1870-05" and "filters" in EXPORT_COLUMNS
+
+
+def test_a_csv_file_starts_with_a_byte_order_mark_and_jsonl_does_not(tmp_path: Path) -> None:
+    text = export([_full("r1") | {"question": "Qui a gagné ?"}], {}, "csv")
+    assert not text.startswith("\ufeff")  # the text itself (standard output) has none
+    write_export(text, tmp_path / "a.csv", "csv")
+    data = (tmp_path / "a.csv").read_bytes()
+    assert data.startswith(codecs.BOM_UTF8) and "Qui a gagné ?".encode() in data
+    assert next(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))["record_id"] == "r1"
+    write_export(export([_full("r1")], {}, "jsonl"), tmp_path / "a.jsonl", "jsonl")
+    assert (tmp_path / "a.jsonl").read_bytes().startswith(b"{")
+
+
+def test_plot_confidence_draws_into_a_stream_with_the_filters_as_subtitle() -> None:
+    pytest.importorskip("matplotlib")
+    buf = io.BytesIO()
+    plot_confidence(RECORDS, buf, "refuse · since 2024-05-01")
+    assert buf.getvalue()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -1,7 +1,8 @@
 """The Ask tab's handler and the ask services it chooses between, one per generator.
 
 Plain functions over the services, without Gradio: the app wires them to its widgets, and the
-tests call them directly.
+tests call them directly. A session's answers are kept in its state (``turns``), so earlier
+answers stay on screen with their sources; what is shown is in the question's language.
 """
 
 from __future__ import annotations
@@ -15,10 +16,14 @@ from typing import Any
 
 from ragarchive.config import Settings
 from ragarchive.errors import FilterError, RagArchiveError
-from ragarchive.ui.answer_view import answer_markdown, page_crops, sources_html
+from ragarchive.ui.answer_view import answer_html, history_html, message_html, sources_html
+from ragarchive.ui.citation_view import Catalogue
+from ragarchive.ui.i18n import language_choices, text
 
-# the filter boxes' labels (ui/app.py), as the filter messages name them
+# the filter boxes' labels (ui/app.py), as the filter messages name them (these messages exist
+# only in English, so they name the English labels)
 FILTER_LABELS = {"date_from": "From", "date_to": "To", "newspaper": "Newspaper"}
+MAX_TURNS = 30  # earlier answers kept per session (each holds its sources and page images)
 
 
 # A short question (its language voted by common words) and a long one (langdetect's profiles).
@@ -96,35 +101,75 @@ def warm_pool(settings: Settings, say: Callable[[str], Any] | None = None) -> Se
 
 def ask(pool: ServicePool, question: str, date_from: str, date_to: str, newspaper: str,
         language: str, generator: str, user: str | None = None,
-        gallery: Callable[[list], Any] = list) -> Iterator[tuple[str, str, Any]]:
-    """Streams progress while the archive is searched and the draft is written; the answer
-    itself appears only once verified (DESIGN: verification before anything is shown)."""
-    # The docstring is also the API endpoint's description. Each step is (answer Markdown, sources
-    # HTML, page crops); the last crops go through ``gallery``, which lets the app show or hide them.
+        turns: list[dict[str, str]] | None = None) -> Iterator[tuple[str, str, str, list[dict[str, str]]]]:
+    """Answers in the question's language, with its sources, or refuses saying why. Streams
+    progress while the archive is searched and the draft is written; the answer itself appears
+    only once verified. Returns the answer (HTML: its decision and reason in data-decision and
+    data-reason), its sources (HTML) and the session's earlier answers (HTML)."""
+    # The docstring is also the API endpoint's description (DESIGN: verification before anything
+    # is shown). Each step is (answer, sources, earlier answers, the session's turns): ``turns``
+    # is the session's state, every completed answer with its sources, the latest last; it moves
+    # under "earlier" as soon as the next question is asked, so nothing shown is lost.
     from ragarchive.retrieval.filters import check_newspaper, parse_filters
+    from ragarchive.retrieval.query import question_language
+
+    earlier = list(turns or [])[1 - MAX_TURNS:]  # with the new answer, MAX_TURNS
+    lang = question_language(question, pool.settings.retrieval.default_language)[0] if question.strip() else "en"
+    past = history_html(earlier, lang)
+
+    def say(message: str, kind: str = "message") -> tuple[str, str, str, list[dict[str, str]]]:
+        return message_html(message, kind, question), "", past, earlier
 
     if not question.strip():
-        yield "Please type a question.", "", []
+        yield say(html.escape(text("empty_question", lang)))
         return
     try:  # a filter it cannot read is said, not searched as a silent "nothing found"
         filters = parse_filters(date_from, date_to, newspaper, language, names=FILTER_LABELS)
         chosen = pool.get(generator or pool.choices[0])
         filters = check_newspaper(filters, chosen.retriever.db.newspapers(), names=FILTER_LABELS)
     except FilterError as exc:
-        yield f"**Please check the filters.** {html.escape(str(exc))}", "", []
+        yield say(f"<b>{html.escape(text('check_filters', lang))}</b> {html.escape(str(exc))}")
         return
     tokens, outcome = _ask_in_background(chosen, question, filters, user)
-    yield "_Searching the archive…_", "", []
+    yield say(f"<em>{html.escape(text('searching', lang))}</em>", "progress")
     words = 0
     while (piece := tokens.get()) is not None:
         words += len(piece.split())
-        yield f"_Drafting an answer… {words} words (verified before it is shown)_", "", []
+        yield say(f"<em>{html.escape(text('drafting', lang, words=words))}</em>", "progress")
     if "error" in outcome:
-        yield f"**Error:** {html.escape(str(outcome['error']))}", "", []
+        yield say(f"<b>{html.escape(text('error', lang))}:</b> {html.escape(str(outcome['error']))}", "error")
         return
     result = outcome["result"]
-    crops = page_crops(result)
-    yield answer_markdown(result, chosen.generator), sources_html(result), gallery(crops)
+    # the answer's number in the session keeps its links to its own sources apart from others'
+    turn = str(int(earlier[-1].get("turn", len(earlier))) + 1 if earlier else 1)
+    shown = {"answer": answer_html(result, chosen.generator, question, turn),
+             "sources": sources_html(result, catalogue(pool, chosen), turn),
+             "language": result.language, "turn": turn}
+    yield shown["answer"], shown["sources"], past, [*earlier, shown]
+
+
+def catalogue(pool: ServicePool, service: Any) -> Catalogue:
+    """What the sources read from the archive: its name and id (for citations) and its
+    documents' chunks (for the rest of an article)."""
+    db = service.retriever.db
+    archive_id = db.archive_id(create=False) or ""
+    name = f"{pool.settings.archive} ({archive_id[:8]})" if archive_id else pool.settings.archive
+    return Catalogue(name, db.chunk_texts, lambda ids: [r.text for r in db.chunk_rows(ids).values()])
+
+
+def labels(turns: list[dict[str, str]] | None) -> dict[str, Any]:
+    """The Ask tab's labels in the language of the session's latest question (English before
+    the first): widget name -> its label, placeholder or choices."""
+    lang = (turns or [{}])[-1].get("language", "en")
+    return {
+        "question": {"label": text("question", lang)},
+        "ask": {"value": text("ask", lang)},
+        "date_from": {"label": text("date_from", lang), "placeholder": text("date_from_hint", lang)},
+        "date_to": {"label": text("date_to", lang), "placeholder": text("date_to_hint", lang)},
+        "newspaper": {"label": text("newspaper", lang)},
+        "language": {"label": text("evidence_language", lang), "choices": language_choices(lang)},
+        "generator": {"label": text("generator", lang)},
+    }
 
 
 def _ask_in_background(service: Any, question: str, filters: Any,

@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Sequence
 
-from ragarchive.prompts import Prompt, load_prompt
+from ragarchive.prompts import Prompt, load_messages, load_prompt
 from ragarchive.text.names import looks_like_path
 
 REFUSAL_MARKER = "INSUFFICIENT_EVIDENCE"
@@ -73,19 +72,9 @@ def render_grounded_prompt(question: str, language: str, items: Sequence[Evidenc
     )
 
 
-@lru_cache(maxsize=None)
 def refusal_messages() -> dict[str, dict[str, str]]:
     """language -> reason -> message, from prompts/refusal.md."""
-    text = load_prompt("refusal.md").text
-    out: dict[str, dict[str, str]] = {}
-    lang = None
-    for line in text.splitlines():
-        if m := re.match(r"^## ([a-z]{2})\s*$", line):
-            lang = m.group(1)
-            out[lang] = {}
-        elif lang and (m := re.match(r"^([a-z_]+): (.+)$", line)):
-            out[lang][m.group(1)] = m.group(2).strip()
-    return out
+    return load_messages("refusal.md")
 
 
 def refusal_message(reason: str, language: str, detail: str = "") -> str:

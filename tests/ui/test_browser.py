@@ -3,11 +3,15 @@ browser). The app runs in this process on a free loopback port over the demo arc
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import json
 import re
 import shutil
 import socket
 import zipfile
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -83,13 +87,14 @@ def _ask(page, question: str, expect: str) -> str:
 
 
 _WATCH_ANSWER = """() => {
-    const text = () => (document.querySelector("#answer") || {innerText: ""}).innerText;
+    // language-independent: progress lines carry data-state="progress", a decision data-decision
+    const answer = () => document.querySelector("#answer");
+    const progress = () => !!(answer() && answer().querySelector('[data-state="progress"]'));
     let started = false;
-    const progress = t => t.includes("Searching the archive") || t.includes("Drafting an answer");
     if (window.__answerWatch) window.__answerWatch.disconnect();
-    window.__answerWatch = new MutationObserver(() => { started ||= progress(text()); });
+    window.__answerWatch = new MutationObserver(() => { started ||= progress(); });
     window.__answerWatch.observe(document.body, {subtree: true, childList: true, characterData: true});
-    window.__answerDone = () => started && !progress(text()) && text().includes("threshold");
+    window.__answerDone = () => started && !progress() && !!answer().querySelector("[data-decision]");
 }"""
 
 
@@ -107,18 +112,24 @@ def test_a_question_gets_an_answer_with_citations_and_sources(page) -> None:
     page.screenshot(path=str(DOCS / "chat.png"), full_page=True)
 
 
-def test_a_passage_from_a_page_image_shows_its_region(page) -> None:
+def test_a_passage_from_a_page_image_shows_its_region_readable_and_whole(page) -> None:
     _ask(page, "Which aeroplane visited Wendmouth in May 1913?", "confidence")
-    crop = page.locator("#crops img").first
+    crop = page.locator("#sources img.region-crop").first
     crop.wait_for(timeout=30_000)
-    assert crop.evaluate("img => img.naturalWidth") > 50
+    natural, shown = crop.evaluate("""img => [[img.naturalWidth, img.naturalHeight],
+        [img.getBoundingClientRect().width, img.getBoundingClientRect().height]]""")
+    assert natural[0] > 300  # large enough to read
+    assert abs(shown[0] / shown[1] - natural[0] / natural[1]) < 0.02  # scaled whole, not clipped
+    assert page.locator("#sources img.page-overview").first.evaluate("img => img.naturalWidth") > 50
 
 
 def test_an_unanswerable_question_is_refused_with_its_reason(page) -> None:
     text = _ask(page, "Who won the football world cup final in 1998?", "No answer")
     assert "No answer" in text and "weak_evidence" in text
     assert "Closest passages found" in page.locator("#sources").inner_text()
+    page.locator("#history").evaluate("h => h.style.display = 'none'")  # the refusal alone
     page.screenshot(path=str(DOCS / "refusal.png"), full_page=True)
+    page.locator("#history").evaluate("h => h.style.display = ''")
 
 
 def test_the_audit_tab_lists_both_decisions_and_labels_one(page, app_url) -> None:
@@ -132,13 +143,134 @@ def test_the_audit_tab_lists_both_decisions_and_labels_one(page, app_url) -> Non
     page.locator("#label-msg").get_by_text("Labelled").wait_for(timeout=30_000)
     labels = (app_url[1] / "audit" / "labels.jsonl").read_text().splitlines()
     assert json.loads(labels[-1])["label"] == "wrong"
+    page.locator("#audit-record").get_by_text("Labelled wrong").wait_for(timeout=30_000)  # the card too
+    page.locator("#audit-refresh").click()
+    table.locator("[data-col='6']").get_by_text("wrong").first.wait_for(timeout=30_000)
+    # readable: each header on one line, the question column wide, the confidence rounded
+    heights = table.locator("th .header").evaluate_all("els => els.map(e => e.getBoundingClientRect().height)")
+    assert len(heights) == 8 and max(heights) < 30
+    assert table.locator("[data-col='0']").first.bounding_box()["width"] > 300
+    confidences = table.locator("[data-col='2']").all_inner_texts()
+    assert confidences and all(re.fullmatch(r"[01]\.\d\d", c.strip()) for c in confidences)
     page.screenshot(path=str(DOCS / "audit.png"))
 
 
+def test_a_clicked_row_opens_a_readable_record_card(page) -> None:
+    _filter(page, "#audit-search", "railway")
+    page.locator("#audit-table [data-testid=cell-0-0]").click()
+    card = page.locator("#audit-record")
+    card.locator("h3").get_by_text("railway between Marbethal").wait_for(timeout=30_000)
+    text = card.inner_text()
+    assert "Answered" in text and re.search(r"confidence \d\.\d\d · threshold \d\.\d\d", text)
+    assert "15" in card.locator("mark.answer-span").first.inner_text()  # the fact, marked in its passage
+    assert card.locator(".passages mark").count() > 1 and "cited" in text
+    assert "✓ supported" in text and re.search(r"total \d+\.\d\d s", text)
+    raw = card.locator("details pre")
+    assert not raw.is_visible()  # the raw JSON is folded away
+    card.screenshot(path=str(DOCS / "audit-record.png"))
+    card.locator("summary").click()
+    assert raw.is_visible() and '"record_id"' in raw.inner_text()
+
+
+def test_search_and_dates_filter_the_table_the_plot_and_the_export(page, app_url) -> None:
+    plot = page.locator("#audit-plot img")
+    before = plot.get_attribute("src")
+    _filter(page, "#audit-search", "football")
+    status = page.locator("#audit-status")
+    assert "“football”" in status.inner_text() and "in the log" in status.inner_text()
+    questions = page.locator("#audit-table [data-col='0']").all_inner_texts()
+    assert questions and all("football" in q for q in questions)
+    page.wait_for_function("s => document.querySelector('#audit-plot img')?.src !== s", arg=before)
+    page.locator("#audit-export").click()
+    with page.expect_download() as download:
+        page.locator("#audit-export-file a").first.click(timeout=30_000)
+    today = datetime.now(timezone.utc).date().isoformat()
+    assert download.value.suggested_filename == f"ragarchive-audit_football_exported-{today}.csv"
+    data = Path(download.value.path()).read_bytes()
+    assert data.startswith(codecs.BOM_UTF8)
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows and all("football" in r["question"] for r in rows)
+    _filter(page, "#audit-since", "2999", "No decisions match")
+    _filter(page, "#audit-since", "05/2024", "is not a date")
+    _filter(page, "#audit-since", datetime.now(timezone.utc).strftime("%d.%m.%Y"))
+    _filter(page, "#audit-search", "", f"(of {len(_records(app_url[1]))} in the log)")
+
+
+def test_the_table_is_paged_with_its_total(page, app_url) -> None:
+    records = _records(app_url[1])
+    older = [{**records[0], "record_id": f"{i:032x}", "timestamp": f"2020-01-01T00:{i:02d}:00.000Z"}
+             for i in range(45)]  # decisions of an earlier day, enough for three pages
+    (app_url[1] / "audit" / "2020-01-01.jsonl").write_text("".join(json.dumps(r) + "\n" for r in older))
+    n = len(records) + 45
+    _filter(page, "#audit-since", "", f"1–20 of {n}")
+    page.locator("#audit-next").click()
+    page.locator("#audit-status").get_by_text(f"21–40 of {n}").wait_for(timeout=30_000)
+    assert page.locator("#audit-page input").input_value() == "2"
+    page.locator("#audit-next").click()
+    page.locator("#audit-status").get_by_text(f"41–{n} of {n}").wait_for(timeout=30_000)
+    page.locator("#audit-previous").click()
+    page.locator("#audit-status").get_by_text(f"21–40 of {n}").wait_for(timeout=30_000)
+
+
+def test_the_audit_tab_is_usable_on_a_390_px_screen(browser, app_url) -> None:
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.goto(app_url[0])
+    phone.get_by_role("tab", name="Audit").click()
+    status = phone.locator("#audit-status")
+    status.get_by_text("Decisions").wait_for(timeout=30_000)
+    table = phone.locator("#audit-table")
+    table.locator("[data-testid=cell-0-0]").wait_for(timeout=30_000)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # nothing off the side
+    for col, least in ((0, 120), (1, 60), (2, 60)):  # question, decision, confidence
+        box = table.locator(f"[data-testid=cell-0-{col}]").bounding_box()
+        assert box["width"] >= least and box["x"] + box["width"] <= 390
+    assert not table.locator("[data-testid=cell-0-7]").is_visible()  # the rest is on the card
+    heights = table.locator("th .header").evaluate_all(
+        "els => els.filter(e => e.offsetParent).map(e => e.getBoundingClientRect().height)")
+    assert len(heights) == 3 and max(heights) < 30
+    status.evaluate("e => e.scrollIntoView()")
+    phone.screenshot(path=str(DOCS / "audit-390.png"))
+    table.locator("[data-testid=cell-0-0]").click()
+    card = phone.locator("#audit-record")
+    card.locator("h3").wait_for(timeout=30_000)
+    assert card.bounding_box()["width"] <= 390 and phone.evaluate("document.documentElement.scrollWidth") <= 390
+    card.evaluate("e => e.scrollIntoView()")
+    phone.screenshot(path=str(DOCS / "audit-390-record.png"))
+    phone.close()
+
+
+def test_markup_in_a_record_is_shown_as_text(page, app_url) -> None:
+    hostile = '<img src=x onerror="window.__pwned=1"> ${1+1} {{value}}'
+    record = {**_records(app_url[1])[-1], "record_id": "feedface" + "0" * 24, "question": hostile}
+    with open(app_url[1] / "audit" / "2020-01-02.jsonl", "a") as fh:
+        fh.write(json.dumps(record) + "\n")
+    page.locator("#record-id textarea").fill("feedface")
+    page.locator("#audit-record h3").get_by_text("{{value}}").wait_for(timeout=30_000)
+    assert page.locator("#audit-record h3").inner_text() == hostile
+    assert page.locator("#audit-record img").count() == 0 and not page.evaluate("window.__pwned")
+
+
+def _filter(page, box: str, value: str, expect: str = "Decisions") -> None:
+    """Type into a filter box and press Enter; wait for the new status line (not the old one,
+    nor the timer Gradio shows in its place while the table loads)."""
+    page.evaluate("() => { const s = document.querySelector('#audit-status'); s.dataset.old = s.innerText; }")
+    field = page.locator(f"{box} textarea, {box} input").first
+    field.fill(value)
+    field.press("Enter")
+    page.wait_for_function(_STATUS_DONE, arg=expect, timeout=30_000)
+
+
+_STATUS_DONE = """expect => { const s = document.querySelector('#audit-status');
+    return s.innerText !== s.dataset.old && !/\\d+\\.\\ds/.test(s.innerText) && s.innerText.includes(expect); }"""
+
+
+def _records(data: Path) -> list[dict]:
+    return [json.loads(x) for p in sorted((data / "audit").glob("????-??-??.jsonl"))
+            for x in p.read_text().splitlines()]
+
+
 def _latest_id(data: Path) -> str:
-    lines = [json.loads(x) for p in sorted((data / "audit").glob("????-??-??.jsonl"))
-             for x in p.read_text().splitlines()]
-    return lines[-1]["record_id"]
+    return _records(data)[-1]["record_id"]
 
 
 def test_uploading_a_batch_shows_its_progress_then_its_report(page, upload_batch: Path) -> None:

