@@ -7,8 +7,12 @@ Crash safety, in order, for each source file:
 A kill between any two steps leaves the file non-``indexed``, so a re-run processes it again,
 deletes whatever step 2 left, and ends in the same state as an uninterrupted run.
 
-Only one ingest may write to an archive at a time (an exclusive lock file); a second one stops at
-once with a clear message rather than interleaving manifest updates. Ingests into different
+With the embedded SQLite catalogue only one ingest may write to an archive at a time (an
+exclusive lock file); a second one stops at once with a clear message rather than interleaving
+manifest updates. With a shared PostgreSQL catalogue (``catalogue.url``) several workers, on one
+machine or many, ingest into one archive at once: each claims a file before working on it
+(``claim_file``), skips the files another worker holds, and re-checks the manifest after the
+claim, so no file is ingested twice; a killed worker's claim ends with its connection. Ingests into different
 archives run side by side, also against one Chroma server: each archive has its own manifest
 and its own collection, and a server collection is claimed by the manifest that created it (see
 ``ChromaStore.check_owner``), so two data folders cannot write one collection by accident.
@@ -20,24 +24,22 @@ the file in progress stays ``pending`` and the next run redoes it.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
-import os
 import time
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 from ragarchive import __version__
 from ragarchive.config import Settings
 from ragarchive.embedding import Embedder
 from ragarchive.errors import (
-    ChromaUnavailableError, IndexWriteError, MissingToolError, ParseError, RagArchiveError,
+    CatalogueUnavailableError, ChromaUnavailableError, IndexWriteError, MissingToolError,
+    ParseError, RagArchiveError,
 )
-from ragarchive.storage.errors import folder_error
 from ragarchive.storage.protocols import ArchiveStore, VectorStore
 from ragarchive.text.langid import UND, detect_language
 from ragarchive.text.languages import SUPPORTED_LANGUAGES
@@ -46,6 +48,9 @@ from ragarchive.types import Chunk, Document, DocumentRow
 from .chunking import make_chunks, split_text
 from .discover import SourceFile, discover
 from .report import FileReport, IngestReport, NoProgress, Progress, reason
+from .writers import archive_lock
+
+__all__ = ["Ingestor", "archive_lock"]
 
 # Keep parsed files of the lexicon pre-pass in memory up to this many characters, so small and
 # medium batches are parsed once; beyond it files are parsed again (bounded memory).
@@ -99,7 +104,7 @@ class Ingestor:
         progress = progress or NoProgress()
         self._within = getattr(progress, "within", _no_within)  # the optional within-file hook
         t0 = time.perf_counter()
-        with archive_lock(self.settings.archive_dir):
+        with self._writer_lock():
             sources, skipped = discover(paths)
             report = IngestReport(
                 files=[FileReport(str(p), "skipped", error=why) for p, why in skipped]
@@ -116,10 +121,10 @@ class Ingestor:
             try:
                 lexicon, cache = self._lexicon(todo)
                 for source in todo:
-                    report.files.append(self._ingest_one(source, hashes[source.path], lexicon, cache, report))
+                    report.files.append(self._ingest_claimed(source, hashes[source.path], lexicon, cache, report))
                     done += 1
                     progress.advance(str(source.path))
-            except (ChromaUnavailableError, IndexWriteError) as exc:
+            except (ChromaUnavailableError, CatalogueUnavailableError, IndexWriteError) as exc:
                 # Not one file's fault: every following file would fail the same way.
                 raise type(exc)(f"Ingest stopped after {done} of {len(todo)} files. {exc}") from exc
             finally:
@@ -132,13 +137,33 @@ class Ingestor:
         """Delete every indexed file at or under ``path`` from all indexes."""
         target = str(path.resolve())
         removed = []
-        with archive_lock(self.settings.archive_dir):
+        with self._writer_lock():
             for row in self.db.files():
                 p = row["path"]
                 if p == target or p.startswith(target.rstrip("/") + "/"):
                     self.dense.delete_source(p)
                     removed.append((p, self.db.remove_file(p)))
         return removed
+
+    def _writer_lock(self) -> Any:
+        """The embedded catalogue's one-writer lock; a shared catalogue claims file by file."""
+        return nullcontext() if self.db.shared else archive_lock(self.settings.archive_dir)
+
+    def _ingest_claimed(self, source: SourceFile, file_hash: str, lexicon: Any,
+                        cache: dict[Path, Any], report: IngestReport) -> FileReport:
+        """One file under this worker's claim: skipped while another worker holds it, and
+        unchanged if another worker finished it since the batch was planned."""
+        path = str(source.path)
+        if not self.db.claim_file(path):
+            cache.pop(source.path, None)
+            return FileReport(path, "skipped", source.kind, error=(
+                "another worker is ingesting it; run again later to check it was finished"))
+        try:
+            if self._unchanged(source, file_hash):
+                return FileReport(path, "unchanged", source.kind)
+            return self._ingest_one(source, file_hash, lexicon, cache, report)
+        finally:
+            self.db.release_file(path)
 
     def _connect(self) -> None:
         """Open the vector store before any embedding work: an unreachable server or a
@@ -356,35 +381,3 @@ def _raw_counts(documents: list[Document]) -> Counter[str]:
 
 def _first(warnings: list[str]) -> str:
     return f" ({warnings[0]})" if warnings else ""
-
-
-@contextmanager
-def archive_lock(archive_dir: Path) -> Iterator[None]:
-    """Exclusive writer lock; the OS releases it if the process dies, so no stale locks."""
-    try:
-        archive_dir.mkdir(parents=True, exist_ok=True)
-        fh = open(archive_dir / "ingest.lock", "a+")
-    except OSError as exc:  # read-only or full data folder
-        raise folder_error(archive_dir, exc) from exc
-    try:
-        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        fh.seek(0)
-        holder = fh.read().strip() or "another process"
-        fh.close()
-        raise RagArchiveError(
-            f"Another ingest is writing to archive {archive_dir.name!r} ({holder}). Wait for it "
-            "to finish, or ingest into another --archive; one archive has one writer at a time."
-        ) from None
-    try:
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"pid {os.getpid()}")
-        fh.flush()
-    except OSError:
-        pass  # the note only names the holder; a full disk is reported by the first real write
-    try:
-        yield
-    finally:
-        fcntl.flock(fh, fcntl.LOCK_UN)
-        fh.close()

@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import secrets
+import socket
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,8 +29,9 @@ from .errors import RagArchiveError
 
 if TYPE_CHECKING:
     from .results import AskResult
+    from .storage.protocols import Catalogue
 
-SCHEMA_VERSION = 2  # 2: the reader's expected answer, candidates and the answer span
+SCHEMA_VERSION = 3  # 2: the reader's expected answer, candidates and the answer span; 3: server
 TOP_HITS = 10  # hits kept per ranked list
 
 
@@ -49,6 +51,7 @@ class AuditLog:
     folder: Path
     enabled: bool = True
     hash_questions: bool = False
+    server: str | None = None  # the app server that decides (``audit.server``, else host name)
     _salt: bytes | None = field(default=None, repr=False)
 
     @property
@@ -105,6 +108,18 @@ class AuditLog:
         }
         append_line(self.labels_path, entry)
         return entry
+
+
+def this_server() -> str:
+    """The machine's host name: with several app servers, each record says which one decided."""
+    return socket.gethostname()
+
+
+def shared_salt(catalogue: Catalogue) -> bytes:
+    """The question-hashing salt kept in a shared catalogue (set once, by whichever server
+    comes first), so that every app server hashes a question alike and their logs, merged,
+    still count repeated questions. A per-server ``.salt`` file would not."""
+    return catalogue.set_meta_once("audit_salt", secrets.token_hex(16)).encode()
 
 
 def append_line(path: Path, obj: dict[str, Any]) -> None:
@@ -172,7 +187,7 @@ def build_record(
     user: str | None = None,
     run_id: str | None = None,
 ) -> dict[str, Any]:
-    """Everything needed to see why the app answered or declined (schema version 1)."""
+    """Everything needed to see why the app answered or declined (``SCHEMA_VERSION``)."""
     r = result.retrieval
     g = result.gate
     prompt = {"file": result.prompt_name, "sha256": result.prompt_sha256} if result.prompt_name else None
@@ -207,6 +222,7 @@ def build_record(
         "notes": (r.notes if r else []) + ([result.detail] if result.detail else []),
         "user": user,
         "run_id": run_id,
+        "server": log.server,
     }
 
 

@@ -24,6 +24,8 @@ from .cli_output import (
     show_flags_as_flags,
     show_ingest_report,
 )
+from .cli_adapt import adapt
+from .cli_settings import settings_from as _settings
 from .errors import RagArchiveError
 
 show_flags_as_flags()
@@ -67,26 +69,15 @@ def main_options(
     }
 
 
-def _settings(ctx: typer.Context, **more: Any) -> Any:
-    from .config import load_settings
-
-    overrides = dict(ctx.obj or {})
-    for key, value in more.items():
-        if isinstance(value, dict):
-            overrides[key] = {**overrides.get(key, {}), **value}
-        else:
-            overrides[key] = value
-    try:
-        return load_settings(**overrides)
-    except Exception as exc:  # pydantic's ValidationError: show it as a config problem
-        raise RagArchiveError(f"Invalid configuration: {exc}") from exc
-
-
 @app.command()
 def config(ctx: typer.Context) -> None:
     """Print the merged configuration (defaults < ragarchive.toml < environment < flags)."""
-    settings = _settings(ctx)
-    typer.echo(json.dumps(settings.model_dump(mode="json"), indent=2))
+    import re
+
+    data = _settings(ctx).model_dump(mode="json")
+    if data["catalogue"]["url"]:  # the catalogue's password stays out of terminals and logs
+        data["catalogue"]["url"] = re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", data["catalogue"]["url"])
+    typer.echo(json.dumps(data, indent=2))
 
 
 @app.command()
@@ -265,8 +256,10 @@ def calibrate(
     records, _ = service.audit.records() if service.audit else ([], [])
     labels = latest_labels(service.audit.labels()[0]) if service.audit else {}
     result = fit(service, questions, target_precision, seed, label_rows(records, labels))
-    echo_calibration(result, save(result, settings.archive_dir))
+    echo_calibration(result, save(result, settings.archive_dir, service.retriever.db))
 
+
+app.command()(adapt)
 
 audit_app = typer.Typer(
     no_args_is_help=True, help="Review the audit log: why the app answered or declined."
@@ -376,14 +369,14 @@ def audit_export(
     until: Optional[str] = typer.Option(None, help="Up to this UTC date (ISO)."),
 ) -> None:
     """Export decisions (with their labels) for spreadsheets and notebooks."""
-    from .audit_report import RecordFilter, export, select
+    from .audit_report import RecordFilter, export, select, write_export
 
     if fmt not in ("csv", "jsonl"):
         raise RagArchiveError("--format is csv or jsonl.")
     records, labels = _load(_audit(ctx))
     text = export(select(records, RecordFilter(since=since, until=until)), labels, fmt)
     if output:
-        output.write_text(text, encoding="utf-8")
+        write_export(text, output, fmt)  # a CSV file gets a UTF-8 BOM for spreadsheets
         typer.echo(f"exported to {output}", err=True)
     else:
         typer.echo(text, nl=False)

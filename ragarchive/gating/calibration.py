@@ -31,7 +31,8 @@ The gate's features of every question are computed by the real ask service (no a
 these are not users' decisions); a logistic regression (standardised features, balanced classes)
 is fitted; the threshold is the lowest at which the answered calibration questions reach the
 target precision, counted at an even mix of answerable and unanswerable questions. The
-calibration is stored as ``<archive>/calibration.json`` with the index fingerprint.
+calibration is stored with the index fingerprint as ``<archive>/calibration.json``, or in the
+metadata of a shared PostgreSQL catalogue, where every app server reads it.
 Reviewer labels from ``ragarchive audit label`` are added when present: a decision labelled
 correct counts as answerable if it was answered and as unanswerable if it was refused, and the
 opposite for a decision labelled wrong.
@@ -53,7 +54,7 @@ from ..storage.protocols import ArchiveStore
 from ..text.languages import SUPPORTED_LANGUAGES
 from ..text.tokens import word_counts
 from .background import PROBES
-from .gate import FEATURES
+from .gate import CATALOGUE_KEY, FEATURES
 
 if TYPE_CHECKING:
     from ..asking import AskService
@@ -66,8 +67,8 @@ CROSS_LINGUAL_SHARE = 1 / 3
 
 
 def synthetic_questions(db: ArchiveStore, n: int, seed: int = 0) -> list[dict[str, Any]]:
-    """n answerable and n held-out unanswerable questions: question, doc_id, answerable,
-    language (of the source document)."""
+    """n answerable and n held-out unanswerable questions: question, doc_id, chunk_id (the chunk
+    it was made from), answerable, language (of the source document)."""
     rng = random.Random(seed)
     rows = db.long_chunks()
     rng.shuffle(rows)
@@ -82,7 +83,8 @@ def synthetic_questions(db: ArchiveStore, n: int, seed: int = 0) -> list[dict[st
             break
         if not answerable and not _absent_elsewhere(db, question, row[1], vocab):
             continue
-        out.append({"question": question, "doc_id": row[1], "answerable": answerable, "language": row[3]})
+        out.append({"question": question, "doc_id": row[1], "chunk_id": row[0], "answerable": answerable,
+                    "language": row[3]})
     return out
 
 
@@ -322,7 +324,13 @@ def label_rows(records: list[dict[str, Any]], labels: dict[str, dict[str, Any]])
     return out
 
 
-def save(calibration: dict[str, Any], archive_dir: Path) -> Path:
+def save(calibration: dict[str, Any], archive_dir: Path, catalogue: ArchiveStore | None = None) -> str:
+    """Store the calibration where ``gate.load_calibration`` reads it; returns where. A shared
+    catalogue keeps it for every app server that uses it (a file would stay on this machine)."""
+    text = json.dumps(calibration, indent=2) + "\n"
+    if catalogue is not None and catalogue.shared:
+        catalogue.set_meta(CATALOGUE_KEY, text)
+        return f"the catalogue's metadata ({getattr(catalogue, 'where', 'shared catalogue')})"
     path = archive_dir / "calibration.json"
-    path.write_text(json.dumps(calibration, indent=2) + "\n", encoding="utf-8")
-    return path
+    path.write_text(text, encoding="utf-8")
+    return str(path)

@@ -25,7 +25,7 @@ Features (all in [0, 1] or close to it, so one logistic model can weigh them):
   only the reading step can say "the answer is here".
 
 The calibration (weights, intercept, threshold) is JSON stored next to the index
-(``<archive>/calibration.json``); without one, the default calibration shipped for the default
+(``<archive>/calibration.json``, or the metadata of a shared PostgreSQL catalogue); without one, the default calibration shipped for the default
 embedder applies (``ragarchive/data/default_calibration.json``, how it was fitted is written in
 it and in docs/retrieval.md).
 """
@@ -37,12 +37,15 @@ import math
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ragarchive.ask_types import GateDecision, Passage, Retrieval
 
 from ..text.tokens import LETTER_RUN
 from .background import Background
+
+if TYPE_CHECKING:
+    from ..storage.protocols import Catalogue
 
 FEATURES = (
     "dense_z", "dense_margin", "coverage", "agreement", "lexical_top", "sentence_support",
@@ -88,11 +91,21 @@ class Calibration:
         )
 
 
-def load_calibration(archive_dir: Path) -> Calibration:
-    """The archive's own calibration when it has one, else the shipped default."""
-    own = archive_dir / "calibration.json"
-    if own.is_file():
-        return Calibration.from_json(json.loads(own.read_text(encoding="utf-8")), str(own))
+CATALOGUE_KEY = "calibration"  # where a shared catalogue keeps the archive's calibration
+
+
+def load_calibration(archive_dir: Path, catalogue: Catalogue | None = None) -> Calibration:
+    """The archive's own calibration when it has one, else the shipped default. A shared
+    catalogue (PostgreSQL) keeps it in its metadata, so every app server that uses the
+    catalogue gates alike; an embedded archive keeps it in ``<archive>/calibration.json``."""
+    if catalogue is not None and catalogue.shared:
+        stored = catalogue.get_meta(CATALOGUE_KEY)
+        if stored:
+            return Calibration.from_json(json.loads(stored), f"catalogue meta {CATALOGUE_KEY!r}")
+    else:
+        own = archive_dir / "calibration.json"
+        if own.is_file():
+            return Calibration.from_json(json.loads(own.read_text(encoding="utf-8")), str(own))
     text = resources.files("ragarchive").joinpath("data/default_calibration.json").read_text("utf-8")
     return Calibration.from_json(json.loads(text), "default")
 

@@ -191,6 +191,14 @@ class ChromaStore:
         with self._calls():
             return int(self.collection.count())
 
+    def vectors(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of these chunks (the query adapter learns against them)."""
+        if not chunk_ids:
+            return {}
+        with self._calls():
+            res = self.collection.get(ids=list(chunk_ids), include=["embeddings"])
+        return {i: np.asarray(v, dtype=np.float32) for i, v in zip(res["ids"], res["embeddings"])}
+
     def query(
         self, vector: np.ndarray, n: int = 20, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float]]:

@@ -29,7 +29,6 @@ from .sqlite_lexical import (
     add_counts,
     index_chunks,
     unindex_chunks,
-
 )
 
 SCHEMA_VERSION = 1
@@ -79,8 +78,17 @@ class ArchiveDB(SQLiteLexical):
             raise sqlite_error(path, exc) from exc
         self.conn.row_factory = sqlite3.Row
 
+    shared = False  # one writer: the ingest holds the archive's lock file
+
     def close(self) -> None:
         self.conn.close()
+
+    def claim_file(self, path: str) -> bool:
+        """Always granted: the one-writer lock already excludes other ingests."""
+        return True
+
+    def release_file(self, path: str) -> None:
+        pass
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -116,16 +124,18 @@ class ArchiveDB(SQLiteLexical):
         with self.transaction() as c:
             c.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
+    def set_meta_once(self, key: str, value: str) -> str:
+        """Set ``key`` unless it is set; returns the value that holds."""
+        with self.transaction() as c:
+            c.execute("INSERT OR IGNORE INTO meta VALUES (?, ?)", (key, value))
+        return self.get_meta(key) or value
+
     def archive_id(self, *, create: bool) -> str | None:
         """This manifest's identity (random, made on first write): it marks the Chroma
         collection on a server as this manifest's, see ``chroma.ChromaStore.check_owner``."""
         current = self.get_meta("archive_id")
         if current is None and create:
-            with self.transaction() as c:
-                c.execute(
-                    "INSERT OR IGNORE INTO meta VALUES ('archive_id', ?)", (uuid.uuid4().hex,)
-                )
-            current = self.get_meta("archive_id")
+            current = self.set_meta_once("archive_id", uuid.uuid4().hex)
         return current
 
     def check_embedder(self, fingerprint: str, *, claim: bool) -> None:
@@ -306,8 +316,9 @@ class ArchiveDB(SQLiteLexical):
             "USING (doc_id) WHERE length(c.text) > ? ORDER BY c.rowid", (min_chars,))]
 
     def chunk_texts(self, doc_id: str) -> list[str]:
-        """The texts of one document's chunks."""
-        return [r[0] for r in self.conn.execute("SELECT text FROM chunks WHERE doc_id = ?", (doc_id,))]
+        """The texts of one document's chunks, in document order."""
+        return [r[0] for r in self.conn.execute("SELECT text FROM chunks WHERE doc_id = ? ORDER BY ord",
+                                                (doc_id,))]
 
     def chunk_texts_by_source(self) -> dict[str, list[str]]:
         """source path -> its chunks' texts in order, sources sorted by path."""

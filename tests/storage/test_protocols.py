@@ -7,6 +7,7 @@ import pytest
 
 from ragarchive.storage.chroma import ChromaStore
 from ragarchive.storage.protocols import ArchiveStore, Catalogue, LexicalIndex, VectorStore
+from ragarchive.storage.postgres import PostgresArchive
 from ragarchive.storage.sqlite import ArchiveDB
 
 
@@ -16,8 +17,11 @@ def _methods(protocol: type) -> dict[str, inspect.Signature]:
     return {n: inspect.signature(getattr(protocol, n)) for n in sorted(names)}
 
 
-@pytest.mark.parametrize(("engine", "protocol"), [(ArchiveDB, Catalogue), (ArchiveDB, LexicalIndex),
-                                                  (ArchiveDB, ArchiveStore), (ChromaStore, VectorStore)])
+@pytest.mark.parametrize(("engine", "protocol"), [
+    (ArchiveDB, Catalogue), (ArchiveDB, LexicalIndex), (ArchiveDB, ArchiveStore),
+    (PostgresArchive, Catalogue), (PostgresArchive, LexicalIndex), (PostgresArchive, ArchiveStore),
+    (ChromaStore, VectorStore),
+])
 def test_engine_implements_protocol(engine: type, protocol: type) -> None:
     wanted = _methods(protocol)
     assert wanted, "the protocol lists no methods"
@@ -25,6 +29,8 @@ def test_engine_implements_protocol(engine: type, protocol: type) -> None:
         assert hasattr(engine, name), f"{engine.__name__} lacks {name}"
         have = list(inspect.signature(getattr(engine, name)).parameters)
         assert have == list(signature.parameters), f"{engine.__name__}.{name}: {have}"
+    if protocol in (Catalogue, ArchiveStore):
+        assert isinstance(getattr(engine, "shared", None), bool), f"{engine.__name__}.shared"
 
 
 def test_callers_depend_on_protocols_not_engines() -> None:
@@ -35,4 +41,5 @@ def test_callers_depend_on_protocols_not_engines() -> None:
     for path in [root / "ragarchive/retrieval/retriever.py", root / "ingest/pipeline.py",
                  root / "ragarchive/gating/calibration.py"]:
         text = path.read_text(encoding="utf-8")
-        assert "storage.sqlite import" not in text and "storage.chroma import" not in text, path
+        for engine in ("sqlite", "postgres", "chroma"):
+            assert f"storage.{engine} import" not in text, path

@@ -1,0 +1,154 @@
+"""The PostgreSQL lexical index: full-text search over words, ``pg_trgm`` over character
+trigrams, and the vocabulary.
+
+Both searches rank with BM25 computed in SQL with FTS5's formula and constants (k1 = 1.2,
+b = 0.75, idf = ln((N - n + 0.5) / (n + 0.5)), floored at 1e-6), so the lists fused with the
+dense ones keep the meaning they have with SQLite:
+
+* words: each chunk's ``tsvector`` is built with its language's configuration (unaccent +
+  Snowball stemmer for de/fr/en, ``ra_simple`` otherwise); a query word is normalised by every
+  configuration, so it finds its stem in chunks of any language. Unlike FTS5, stop words are not
+  indexed and words match across inflections ("Regierungen" finds "Regierung").
+* trigrams: candidates come from the ``pg_trgm`` GIN index on the lower-cased text (a regular
+  expression of the query's trigrams), then each trigram's occurrences are counted as FTS5's
+  trigram tokenizer counts them ("Rcgierung" still shares most trigrams with "Regierung").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from typing import TYPE_CHECKING, Any, Callable, ContextManager
+
+from ..text.tokens import VOCABULARY_WORD, trigrams
+from ..types import Chunk
+from .postgres_schema import QUERY_CONFIGS, SIMPLE_CONFIG, TEXT_CONFIGS
+from .protocols import Prune
+
+if TYPE_CHECKING:
+    import psycopg
+
+_TOKEN = re.compile(r"\w+")  # what FTS5's unicode61 tokenizer counts as a token (document length)
+
+_BM25 = """, df AS (SELECT term, count(*)::float8 AS n FROM m GROUP BY term)
+SELECT m.chunk_id, sum(greatest(ln((%(total)s - df.n + 0.5) / (df.n + 0.5)), 1e-6)
+    * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * m.dl / %(avgdl)s))) AS score
+FROM m JOIN df USING (term) GROUP BY m.chunk_id ORDER BY score DESC, m.chunk_id LIMIT %(limit)s"""
+
+_WORDS = """WITH m AS (
+    SELECT c.chunk_id, c.n_words::float8 AS dl, t.lexeme AS term,
+           coalesce(array_length(t.positions, 1), 1)::float8 AS tf
+    FROM chunks c, unnest(c.words) AS t
+    WHERE c.words @@ %(query)s::tsquery AND t.lexeme = ANY(%(terms)s))""" + _BM25
+
+_TRIGRAMS = """WITH g AS (SELECT unnest(%(terms)s::text[]) AS term),
+c AS (SELECT chunk_id, folded FROM chunks WHERE folded ~ %(pattern)s),
+m AS (
+    SELECT c.chunk_id, g.term, greatest(length(c.folded) - 2, 1)::float8 AS dl,
+           ((length(c.folded) - length(replace(c.folded, g.term, ''))) / 3)::float8 AS tf
+    FROM c JOIN g ON strpos(c.folded, g.term) > 0)""" + _BM25
+
+_LEXEMES = """SELECT DISTINCT l FROM unnest(%s::regconfig[]) AS cfg,
+    unnest(tsvector_to_array(to_tsvector(cfg, %s))) AS l ORDER BY l"""
+
+_STATS = """SELECT count(*), coalesce(avg(n_words), 0)::float8,
+    coalesce(avg(greatest(length(folded) - 2, 1)), 0)::float8 FROM chunks"""
+
+
+class PostgresLexical:
+    """The ``LexicalIndex`` half of ``PostgresArchive``: it reads the same pool."""
+
+    # provided by PostgresArchive, which owns the pool and the meta table
+    connection: Callable[[], ContextManager[psycopg.Connection]]
+    _rows: Callable[..., list[tuple]]
+    _stats_cache: tuple[str, tuple[int, float, float]] | None = None
+
+    def search_words(
+        self, query: str, limit: int = 20, prune: Prune | None = None
+    ) -> list[tuple[str, float]]:
+        """BM25 word search; returns (chunk_id, score) with higher = better. ``prune`` picks
+        the words worth searching (see ``retrieval.retriever.prune_common``)."""
+        words = sorted({w.lower() for w in VOCABULARY_WORD.findall(query)})
+        words = prune(words) if prune else words
+        if not words:
+            return []
+        with self.connection() as c:
+            lexemes = [r[0] for r in c.execute(_LEXEMES, (list(QUERY_CONFIGS), " ".join(words)))]
+            if not lexemes:
+                return []  # stop words only
+            total, avg_words, _ = self._stats(c)
+            rows = c.execute(_WORDS, {"query": " | ".join(map(_tsquery_term, lexemes)),
+                                      "terms": lexemes, "total": total, "avgdl": avg_words or 1.0,
+                                      "limit": limit}).fetchall()
+        return [(r[0], float(r[1])) for r in rows]
+
+    def search_trigrams(
+        self, query: str, limit: int = 20, prune: Prune | None = None
+    ) -> list[tuple[str, float]]:
+        """OCR-robust search: chunks sharing the most character trigrams with the query words
+        (BM25 over trigrams, higher = better). ``prune`` as for ``search_words``."""
+        grams = sorted({g for w in VOCABULARY_WORD.findall(query) for g in trigrams(w.lower())})
+        grams = prune(grams) if prune else grams
+        if not grams:
+            return []
+        pattern = "(" + "|".join(re.sub(r"(\W)", r"\\\1", g) for g in grams) + ")"
+        with self.connection() as c:
+            total, _, avg_grams = self._stats(c)
+            rows = c.execute(_TRIGRAMS, {"terms": grams, "pattern": pattern, "total": total,
+                                         "avgdl": avg_grams or 1.0, "limit": limit}).fetchall()
+        return [(r[0], float(r[1])) for r in rows]
+
+    def _stats(self, c: psycopg.Connection) -> tuple[int, float, float]:
+        """(chunks, mean words per chunk, mean trigrams per chunk) for BM25, recounted only when
+        the indexed content changed (FTS5 keeps these totals in its own tables)."""
+        row = c.execute("SELECT value FROM meta WHERE key = 'content_generation'").fetchone()
+        key = row[0] if row else "0"
+        if self._stats_cache is None or self._stats_cache[0] != key:
+            n, words, grams = c.execute(_STATS).fetchone()  # type: ignore[misc]
+            self._stats_cache = (key, (int(n), float(words), float(grams)))
+        return self._stats_cache[1]
+
+    def vocabulary(self) -> dict[str, int]:
+        return {w: int(n) for w, n in self._rows("SELECT word, count FROM vocab")}
+
+    def archive_counts(self, exclude: set[str]) -> Counter[str]:
+        """Raw-token counts of the indexed content except the files ``exclude`` (for the
+        cleaning lexicon), from the running totals in ``raw_vocab``; a file whose new version
+        failed still counts with the version that stays indexed."""
+        total = Counter({w: int(n) for w, n in self._rows("SELECT word, count FROM raw_vocab")})
+        rows = self._rows("SELECT raw_counts FROM files WHERE path = ANY(%s)", (sorted(exclude),))
+        for (counts,) in rows:
+            total.subtract(json.loads(counts))
+        return +total  # drops what the exclusions brought to zero
+
+
+def chunk_row(ch: Chunk, path: str, ordinal: int) -> tuple[Any, ...]:
+    """The values of one ``chunks`` row, the search columns included."""
+    from psycopg.types.json import Jsonb
+
+    config = TEXT_CONFIGS.get(ch.language or "", SIMPLE_CONFIG)
+    return (ch.chunk_id, ch.doc_id, path, ordinal, ch.text, Jsonb(ch.metadata()), ch.text.lower(),
+            len(_TOKEN.findall(ch.text)), config, ch.text)
+
+
+def add_counts(c: psycopg.Connection, table: str, delta: Counter[str]) -> None:
+    """Add a file's net word-count changes to the running totals ``table`` (inside the caller's
+    transaction), in word order, and drop the words no file has any more."""
+    if not delta:
+        return
+    words = sorted(delta)
+    c.execute(
+        f"INSERT INTO {table} (word, count) SELECT w, n FROM unnest(%s::text[], %s::bigint[]) "  # type: ignore[arg-type]
+        f"AS d(w, n) ORDER BY w ON CONFLICT (word) DO UPDATE SET count = {table}.count + excluded.count",
+        (words, [delta[w] for w in words]),
+    )
+    gone = [w for w in words if delta[w] < 0]
+    if gone:
+        c.execute(f"DELETE FROM {table} WHERE word = ANY(%s) AND count <= 0", (gone,))  # type: ignore[arg-type]
+
+
+def _tsquery_term(lexeme: str) -> str:
+    """One lexeme as a quoted tsquery operand (quotes doubled, backslashes escaped)."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+

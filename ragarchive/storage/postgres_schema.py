@@ -1,0 +1,116 @@
+"""The PostgreSQL catalogue's schema, as numbered migrations applied in order.
+
+Each archive is one PostgreSQL schema (named after the archive), so one database holds several
+archives as one data folder does. ``schema_migrations`` records the versions applied; ``migrate``
+applies the missing ones in one transaction under an advisory lock, so workers that start
+together do not race, and refuses a catalogue made by a newer ragarchive. A migration, once
+released, is never edited: a change is a new entry at the end of ``MIGRATIONS``.
+
+Text search: one configuration per language with ``unaccent`` ahead of the Snowball stemmer
+(``ra_german``, ``ra_french``, ``ra_english``) and ``ra_simple`` (unaccent, no stemming) for
+``und`` and the languages without a configuration. The trigram list is served by ``pg_trgm``'s
+GIN index over the case-folded chunk text.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from ..errors import IndexError_
+
+if TYPE_CHECKING:
+    import psycopg
+
+TEXT_CONFIGS = {"de": "ra_german", "fr": "ra_french", "en": "ra_english"}
+SIMPLE_CONFIG = "ra_simple"
+QUERY_CONFIGS = (*TEXT_CONFIGS.values(), SIMPLE_CONFIG)
+
+_TOKENS = "hword, hword_part, word, asciiword, asciihword, hword_asciipart"
+
+
+def _text_configs() -> list[str]:
+    out = []
+    for name, stem in [("ra_german", "german_stem"), ("ra_french", "french_stem"),
+                       ("ra_english", "english_stem"), ("ra_simple", "simple")]:
+        base = "simple" if stem == "simple" else stem.removesuffix("_stem")
+        out += [
+            f"CREATE TEXT SEARCH CONFIGURATION {name} (COPY = pg_catalog.{base})",
+            f"ALTER TEXT SEARCH CONFIGURATION {name} ALTER MAPPING FOR {_TOKENS} "
+            f"WITH public.unaccent, {stem}",
+        ]
+    return out
+
+
+MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        "CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL)",
+        """CREATE TABLE files (
+            path text PRIMARY KEY, hash text, kind text, status text NOT NULL, error text,
+            warnings text NOT NULL DEFAULT '[]', n_documents integer NOT NULL DEFAULT 0,
+            chunk_ids text NOT NULL DEFAULT '[]', timings text NOT NULL DEFAULT '{}',
+            raw_counts text NOT NULL DEFAULT '{}', clean_counts text NOT NULL DEFAULT '{}',
+            updated double precision NOT NULL)""",
+        """CREATE TABLE documents (
+            doc_id text PRIMARY KEY, source_path text NOT NULL, title text, date text,
+            language text, language_prob double precision, newspaper text, pages text,
+            n_chunks integer NOT NULL, text text NOT NULL, raw_text text NOT NULL,
+            meta text NOT NULL DEFAULT '{}')""",
+        "CREATE INDEX documents_source ON documents (source_path)",
+        # seq keeps the indexing order (SQLite's rowid); folded is the text lower-cased by
+        # Python, so trigram matches do not depend on the database's locale
+        """CREATE TABLE chunks (
+            seq bigserial NOT NULL, chunk_id text PRIMARY KEY, doc_id text NOT NULL,
+            source_path text NOT NULL, ord integer NOT NULL, text text NOT NULL,
+            metadata jsonb NOT NULL, folded text NOT NULL, n_words integer NOT NULL,
+            words tsvector NOT NULL)""",
+        "CREATE INDEX chunks_source ON chunks (source_path)",
+        "CREATE INDEX chunks_doc ON chunks (doc_id)",
+        "CREATE INDEX chunks_words ON chunks USING gin (words)",
+        "CREATE INDEX chunks_trigrams ON chunks USING gin (folded public.gin_trgm_ops)",
+        "CREATE TABLE vocab (word text PRIMARY KEY, count bigint NOT NULL)",
+        "CREATE TABLE raw_vocab (word text PRIMARY KEY, count bigint NOT NULL)",
+        *_text_configs(),
+    ],
+}
+LATEST = max(MIGRATIONS)
+
+
+def migrate(conn: psycopg.Connection, schema: str) -> None:
+    """Bring ``schema`` to the latest version (creating it and the extensions if needed)."""
+    from psycopg import sql
+
+    if _applied(conn, schema) == LATEST:
+        return  # nothing to do, and nothing that needs more than read access
+    with conn.transaction():
+        # one migrator per database at a time: CREATE EXTENSION IF NOT EXISTS races otherwise
+        conn.execute("SELECT pg_advisory_xact_lock(hashtext('ragarchive-migrate'))")
+        conn.execute("CREATE EXTENSION IF NOT EXISTS unaccent WITH SCHEMA public")
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public")
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        conn.execute(sql.SQL("SET LOCAL search_path TO {}, public").format(sql.Identifier(schema)))
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+                     "(version integer PRIMARY KEY, applied double precision NOT NULL)")
+        row = conn.execute("SELECT max(version) FROM schema_migrations").fetchone()
+        current = (row[0] if row else None) or 0
+        if current > LATEST:
+            raise IndexError_(
+                f"Archive {schema!r} in this PostgreSQL database has schema version {current}, "
+                f"newer than this ragarchive knows ({LATEST}): upgrade ragarchive."
+            )
+        for version in range(current + 1, LATEST + 1):
+            for statement in MIGRATIONS[version]:
+                conn.execute(statement)  # type: ignore[arg-type]  # our own constant SQL
+            conn.execute("INSERT INTO schema_migrations VALUES (%s, %s)", (version, time.time()))
+
+
+def _applied(conn: psycopg.Connection, schema: str) -> int:
+    """The latest migration applied to ``schema`` (0 when it has none yet)."""
+    from psycopg import sql
+
+    table = conn.execute("SELECT to_regclass(%s)", (f'"{schema}".schema_migrations',)).fetchone()
+    if not table or table[0] is None:
+        return 0
+    query = sql.SQL("SELECT max(version) FROM {}.schema_migrations").format(sql.Identifier(schema))
+    row = conn.execute(query).fetchone()
+    return int(row[0] or 0) if row else 0

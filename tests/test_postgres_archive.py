@@ -1,0 +1,129 @@
+"""End to end on a shared PostgreSQL catalogue: the demo archive ingested into a real PostgreSQL
+server (tests/pg_server.py) with embedded Chroma answers as the SQLite archive does; bad URLs and
+wrong credentials are clear one-line errors. Skipped without PostgreSQL's server binaries."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ragarchive.config import load_settings
+from ragarchive.errors import CatalogueUnavailableError, ConfigError
+
+QUESTIONS = [
+    "Who won the best time at the Trois-Sapins hill climb?",
+    "How long is the new suspension bridge at Valmarbe?",
+    "When was the railway between Marbethal and Valmarbe opened?",
+    "Wer hat die Fußballweltmeisterschaft 1998 gewonnen?",
+    "Qui a gagné la coupe du monde de football en 1998 ?",
+]
+
+
+@pytest.fixture(scope="module")
+def pg_demo(postgres_server, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The demo archive ingested into PostgreSQL (catalogue) and embedded Chroma (vectors)."""
+    from ragarchive.demo import write_demo_archive
+    from ragarchive.services import build_ingestor
+
+    root = tmp_path_factory.mktemp("pg-demo")
+    url = postgres_server.create_database("demo_e2e")
+    settings = load_settings(data_dir=root / "data", archive="demo", catalogue={"url": url})
+    ingestor = build_ingestor(settings)
+    report = ingestor.run([write_demo_archive(root / "demo-archive")])
+    ingestor.db.close()
+    assert report.ok and report.count("ingested") > 0
+    return settings
+
+
+@pytest.mark.slow
+def test_postgres_archive_answers_as_the_sqlite_one(pg_demo, demo_data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from ragarchive.services import build_ask_service, open_db
+
+    lite = load_settings(data_dir=demo_data_dir, archive="demo")
+    pg_db, lite_db = open_db(pg_demo), open_db(lite)
+    try:
+        assert pg_db.counts() == lite_db.counts()
+        assert pg_db.chunk_ids() == lite_db.chunk_ids()  # the same chunks, cleaned alike
+        assert pg_db.vocabulary() == lite_db.vocabulary()
+    finally:
+        pg_db.close()
+        lite_db.close()
+    pg, sq = build_ask_service(pg_demo), build_ask_service(lite)
+    for question in QUESTIONS:
+        a, b = pg.ask(question), sq.ask(question)
+        assert (a.decision, a.reason) == (b.decision, b.reason), question
+        assert [c.document_id for c in a.citations[:1]] == [c.document_id for c in b.citations[:1]], question
+        assert a.text == b.text, question
+
+
+@pytest.mark.slow
+def test_lexical_lists_agree_with_fts5(pg_demo, demo_data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    """The trigram list ranks as FTS5's (same tokens, same BM25); the word list finds the same
+    best chunk (PostgreSQL stems and drops stop words, FTS5 does neither)."""
+    from ragarchive.services import open_db
+
+    pg_db, lite_db = open_db(pg_demo), open_db(load_settings(data_dir=demo_data_dir, archive="demo"))
+    try:
+        for query in ("Valmarbe Hängebrücke", "chemin de fer Marbethal", "Rcgierung Hochwasser"):
+            a, b = pg_db.search_trigrams(query, 10), lite_db.search_trigrams(query, 10)
+            assert [c for c, _ in a[:5]] == [c for c, _ in b[:5]], query
+            assert [round(s, 3) for _, s in a[:5]] == [round(s, 3) for _, s in b[:5]], query
+        for query in ("suspension bridge Valmarbe", "Trois-Sapins"):
+            assert pg_db.search_words(query, 5)[0][0] == lite_db.search_words(query, 5)[0][0], query
+    finally:
+        pg_db.close()
+        lite_db.close()
+
+
+def test_bad_urls_and_wrong_credentials_are_clear_errors(postgres_server) -> None:  # type: ignore[no-untyped-def]
+    from ragarchive.storage.postgres import PostgresArchive
+
+    with pytest.raises(ConfigError, match="must be a PostgreSQL URL"):
+        PostgresArchive("mysql://u@127.0.0.1/db", "a")
+    with pytest.raises(ConfigError, match="cannot be parsed"):
+        PostgresArchive("postgresql://u@127.0.0.1:99999/db", "a")
+    with pytest.raises(CatalogueUnavailableError, match="refused the login") as wrong:
+        PostgresArchive(postgres_server.url("postgres", password="not-the-password"), "a")
+    assert "not-the-password" not in str(wrong.value)
+    with pytest.raises(CatalogueUnavailableError, match="no such database"):
+        PostgresArchive(postgres_server.url("no_such_db"), "a")
+    from pg_server import free_port
+
+    with pytest.raises(CatalogueUnavailableError, match="unreachable"):
+        PostgresArchive(f"postgresql://u@127.0.0.1:{free_port()}/db", "a")
+
+
+def test_cli_reports_a_wrong_password_in_one_line(postgres_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    env = dict(os.environ, RAGARCHIVE_CATALOGUE__URL=postgres_server.url("postgres", password="nope"))
+    done = subprocess.run(
+        [sys.executable, "-c", "from ragarchive.cli import main; main()", "--data-dir", str(tmp_path),
+         "documents"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr and "refused the login" in done.stderr
+    assert "nope" not in done.stderr  # the password is never echoed
+
+
+def test_every_connection_has_tcp_keepalives(pg_url: str) -> None:
+    """A worker's claims end with its connection: keepalives make a vanished server (or, with
+    the server's tcp_keepalives_* settings, a vanished worker) noticed within about a minute.
+    A value given in the URL wins over ours."""
+    from ragarchive.storage.postgres import PostgresArchive
+
+    db = PostgresArchive(pg_url + "?keepalives_idle=7", "keepalive")
+    try:
+        with db.connection() as conn:
+            pooled = conn.info.get_parameters()
+        assert db.claim_file("/some/file.xml")
+        claims = db._claims.info.get_parameters()
+    finally:
+        db.close()
+    for params in (pooled, claims):
+        assert (params["keepalives"], params["keepalives_interval"], params["keepalives_count"]) == (
+            "1", "10", "3")
+        assert params["keepalives_idle"] == "7"
