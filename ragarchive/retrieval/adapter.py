@@ -21,7 +21,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ragarchive.embedding import Embedder
+from ragarchive.embedding import Embedder, embed_queries
 from ragarchive.errors import ConfigError
 
 FILE_NAME = "query_adapter.npz"
@@ -82,6 +82,9 @@ class AdaptedEmbedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.adapter.apply(self.base.embed_query(text))
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.adapter.apply(embed_queries(self.base, texts))
 
 
 def query_key(embedder: Embedder) -> str:

@@ -11,7 +11,7 @@ import numpy as np
 
 from ragarchive.ask_types import Retrieval
 from ragarchive.config import RetrievalSettings
-from ragarchive.embedding import Embedder
+from ragarchive.embedding import Embedder, VectorCache, embed_queries
 from ragarchive.storage.protocols import ArchiveStore, VectorStore
 from ragarchive.text.languages import WORDLIST_LANGUAGES
 from ragarchive.types import ChunkRow
@@ -28,6 +28,7 @@ from .fuse import RankedList, merge_adjacent, reciprocal_rank_fusion
 from .query import Query
 
 KEEP_WORDS, KEEP_TRIGRAMS = 2, 8  # searched whatever their count (see prune_common)
+TERM_CACHE = 10_000  # word vectors kept for cross-lingual expansion
 
 # Expanders that need an LLM return extra variants for a query (see answering/ollama_client).
 LlmExpander = Callable[[Query], list[Variant]]
@@ -49,7 +50,9 @@ class HybridRetriever:
         self.llm_expander = llm_expander
         self._vocab: Vocabulary | None = None
         self._languages: list[str] | None = None
-        self._term_vectors: dict[str, np.ndarray] = {}
+        # the words carried across languages recur from question to question; bounded, as the
+        # words of a long-running server's questions are not (~15 MB at 384 dimensions)
+        self._term_vectors = VectorCache(TERM_CACHE)
 
     def refresh(self) -> None:
         """Forget what was read from the index (after an ingest added to it)."""
@@ -73,19 +76,12 @@ class HybridRetriever:
         timings: dict[str, float] = {}
         notes: list[str] = []
         allowed = self._allowed(query)
-        t = time.perf_counter()
-        qvec = self.embedder.embed_query(query.text)
-        dense0 = self._dense(qvec, allowed)
-        timings["embed_query"] = time.perf_counter() - t
-
-        t = time.perf_counter()
-        variants = [original_variant(query)] + self._expand(query, enabled, dense0, notes)
-        timings["expand"] = time.perf_counter() - t
+        variants, qvec, dense0, vectors = self._variants(query, enabled, allowed, timings, notes)
 
         t = time.perf_counter()
         lists = [self._list("original", "dense", 1.0, dense0)]
-        for v in variants[1:]:
-            lists.append(self._list(v.origin, "dense", v.weight, self._dense(self.embedder.embed_query(v.text), allowed)))
+        for v, vec in zip(variants[1:], vectors[1:]):
+            lists.append(self._list(v.origin, "dense", v.weight, self._dense(vec, allowed)))
         timings["dense"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -105,24 +101,50 @@ class HybridRetriever:
         timings["fuse"] = time.perf_counter() - t
         return Retrieval(query, variants, lists, fused, passages, chunks, qvec, timings, notes)
 
+    def _variants(
+        self, query: Query, enabled: set[str], allowed: set[str] | None,
+        timings: dict[str, float], notes: list[str],
+    ) -> tuple[list[Variant], np.ndarray, list[tuple[str, float]], list[np.ndarray]]:
+        """The variants with their query vectors, and the original's dense list. The question
+        and the variants that need no dense list are embedded in one batched call; only a
+        cross-lingual variant (made from the original's dense hits) needs a second one."""
+        t = time.perf_counter()
+        head, tail = self._expand(query, enabled, notes)
+        timings["expand"] = time.perf_counter() - t
+        t = time.perf_counter()
+        batch = embed_queries(self.embedder, [query.text] + [v.text for v in head + tail])
+        qvec = batch[0]
+        dense0 = self._dense(qvec, allowed)
+        timings["embed_query"] = time.perf_counter() - t
+        t = time.perf_counter()
+        carried = self._cross_lingual(query, dense0) if "cross_lingual" in enabled else None
+        timings["expand"] += time.perf_counter() - t
+        middle = [carried] if carried is not None else []
+        t = time.perf_counter()
+        middle_vectors = [self.embedder.embed_query(carried.text)] if carried is not None else []
+        timings["embed_query"] += time.perf_counter() - t
+        vectors = [qvec, *batch[1 : 1 + len(head)], *middle_vectors, *batch[1 + len(head) :]]
+        return [original_variant(query), *head, *middle, *tail], qvec, dense0, vectors
+
     # -- expansion ------------------------------------------------------------------------------
     def _expand(
-        self, query: Query, enabled: set[str], dense0: list[tuple[str, float]], notes: list[str]
-    ) -> list[Variant]:
-        out: list[Variant | None] = []
+        self, query: Query, enabled: set[str], notes: list[str]
+    ) -> tuple[list[Variant], list[Variant]]:
+        """The variants made without the dense list: those ranked before the cross-lingual
+        one (OCR, historical) and those after it (LLM), in the order the lists always had."""
+        head: list[Variant | None] = []
+        tail: list[Variant] = []
         if "ocr" in enabled:
             known = [x for x in dict.fromkeys([query.language, *self.languages]) if x in WORDLIST_LANGUAGES]
-            out.append(ocr_variant(query, self.vocab, known))
+            head.append(ocr_variant(query, self.vocab, known))
         if "historical" in enabled:
-            out.append(historical_variant(query, self.vocab, [query.language, *self.languages]))
-        if "cross_lingual" in enabled:
-            out.append(self._cross_lingual(query, dense0))
+            head.append(historical_variant(query, self.vocab, [query.language, *self.languages]))
         if "llm" in enabled and self.llm_expander is not None:
             try:
-                out.extend(self.llm_expander(query))
+                tail.extend(self.llm_expander(query))
             except Exception as exc:  # an expansion failure must never stop retrieval
                 notes.append(f"llm expansion skipped: {exc}")
-        return [v for v in out if v is not None]
+        return [v for v in head if v is not None], tail
 
     def _cross_lingual(self, query: Query, dense0: list[tuple[str, float]]) -> Variant | None:
         rows = self.db.chunk_rows([cid for cid, _ in dense0[:10]])
@@ -139,11 +161,7 @@ class HybridRetriever:
         )
 
     def _embed_terms(self, words: list[str]) -> np.ndarray:
-        todo = [w for w in dict.fromkeys(words) if w not in self._term_vectors]
-        if todo:
-            for w, v in zip(todo, self.embedder.embed_documents(todo)):
-                self._term_vectors[w] = v
-        return np.stack([self._term_vectors[w] for w in words])
+        return self._term_vectors.embed(words, self.embedder.embed_documents, self.embedder.fingerprint)
 
     def _keep_foreign(self, lists: list[RankedList], language: str) -> None:
         """Cross-lingual lists exist to reach the other languages: there they may vote, but in
