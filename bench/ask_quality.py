@@ -127,6 +127,8 @@ def main() -> None:
     ap.add_argument("--threshold", type=float, default=None)
     ap.add_argument("--expansions", default=None,
                     help="comma-separated expansion origins to use (ablation), default: config")
+    ap.add_argument("--adapter", action="store_true",
+                    help="map queries through each archive's adapter (ragarchive adapt; bench/adapt_compare.py)")
     ap.add_argument("--out", default="ask_quality.json", help="result file name in bench/results")
     args = ap.parse_args()
     questions = [json.loads(x) for x in args.questions.read_text(encoding="utf-8").splitlines() if x.strip()]
@@ -140,14 +142,15 @@ def main() -> None:
         return
     rows = []
     for collection, qs in by_collection.items():
-        rows += ask_all(collection, qs, args.threshold, args.expansions)
+        rows += ask_all(collection, qs, args.threshold, args.expansions, args.adapter)
     report = build_report(rows)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / args.out).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     print_report(report)
 
 
-def ask_all(collection: str, qs: list[dict], threshold: float | None, expansions: str | None) -> list[dict]:
+def ask_all(collection: str, qs: list[dict], threshold: float | None, expansions: str | None,
+            adapter: bool = False) -> list[dict]:
     from ragarchive.services import build_ask_service
 
     settings = settings_for(collection)
@@ -155,6 +158,7 @@ def ask_all(collection: str, qs: list[dict], threshold: float | None, expansions
         settings.gate.threshold = threshold
     if expansions is not None:
         settings.retrieval.expansions = [e for e in expansions.split(",") if e]
+    settings.retrieval.adapter = adapter
     service = build_ask_service(settings)
     service.ask("warm-up question")  # load lazily built vocabularies before timing
     run_id = f"ask_quality-{time.strftime('%Y%m%dT%H%M%S')}"  # tags this run's audit records
@@ -177,6 +181,8 @@ def ask_all(collection: str, qs: list[dict], threshold: float | None, expansions
             "shown": result.text if result.decision == "answer" else None,
             "retrieval_gate_s": retrieval_gate, "total_s": total,
             "reader_s": result.timings.get("read"),
+            # each dense list is one query embedding: the cost expansion adds
+            "dense_lists": sum(lst.kind == "dense" for lst in result.retrieval.lists) if result.retrieval else 0,
             "best_sentence": result.draft_scores[0] if result.draft_scores else None,
         })
     return rows

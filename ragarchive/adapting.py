@@ -219,6 +219,8 @@ def check(service: Any, adapter: QueryAdapter, answerable: list[dict], unanswera
     finally:
         service.retriever.embedder = base
     b, a = _summary(before), _summary(after)
+    for summary, embedder in ((b, base), (a, AdaptedEmbedder(base, adapter))):
+        summary.update(_background(service.retriever, embedder))
     drop = b["ood_refused"] - a["ood_refused"]
     reasons = []
     if drop > MAX_REFUSAL_DROP:
@@ -227,6 +229,20 @@ def check(service: Any, adapter: QueryAdapter, answerable: list[dict], unanswera
         reasons.append(f"the confidence AUROC drops from {b['auroc']:.3f} to {a['auroc']:.3f}")
     return Check(b, a, not reasons, "; ".join(reasons) or "refusals and AUROC kept",
                  {"before": before, "after": after})
+
+
+def _background(retriever: Any, embedder: Any) -> dict[str, float]:
+    """The gate's off-topic background (mean and spread of the probes' best similarity) in one
+    query space: an adapter that lifts it compresses every question's z-score."""
+    from .gating.background import archive_background
+
+    kept = retriever.embedder
+    retriever.embedder = embedder
+    try:
+        bg = archive_background(retriever)
+    finally:
+        retriever.embedder = kept
+    return {"background_mean": round(bg.mean, 4), "background_sd": round(bg.sd, 4)}
 
 
 def _ask_all(service: Any, answerable: list[dict], unanswerable: list[dict],

@@ -59,7 +59,9 @@ def _show(info: dict[str, Any], path: str) -> None:
         for col in ("", "pretrained", "adapted"):
             table.add_column(col)
         for key, name in (("answered", "answerable answered"), ("ood_refused", "out-of-distribution refused"),
-                          ("auroc", "confidence AUROC"), ("seconds_per_question", "seconds per question")):
+                          ("auroc", "confidence AUROC"), ("background_mean", "off-topic background, mean"),
+                          ("background_sd", "off-topic background, spread"),
+                          ("seconds_per_question", "seconds per question")):
             table.add_row(name, f"{check['before'][key]:.3f}", f"{check['after'][key]:.3f}")
         console.print(table)
     verdict = "safe" if check["safe"] else f"UNSAFE: {check['why']}"

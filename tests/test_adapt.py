@@ -129,3 +129,19 @@ def test_an_empty_archive_is_a_clear_error(tmp_path: Path) -> None:
 def test_adapted_embedder_is_an_embedder() -> None:
     wrapped = AdaptedEmbedder(_Embedder(), QueryAdapter(np.zeros((4, 4), np.float32)))
     assert wrapped.dim == 4 and wrapped.embed_query("x").shape == (4,)
+
+
+def test_adapted_batched_queries_equal_one_by_one() -> None:
+    """The adapter maps a batch of query vectors as it maps each one (the base embedder here
+    has no ``embed_queries``: the wrapper falls back to one call per text)."""
+    rng = np.random.default_rng(0)
+
+    class Varied(_Embedder):
+        def embed_query(self, text: str) -> np.ndarray:
+            v = np.random.default_rng(len(text)).normal(size=4).astype(np.float32)
+            return v / np.linalg.norm(v)
+
+    wrapped = AdaptedEmbedder(Varied(), QueryAdapter(rng.normal(0, 0.1, (4, 4)).astype(np.float32)))
+    texts = ["a", "bb", "ccc"]
+    single = np.stack([wrapped.embed_query(t) for t in texts])
+    assert np.allclose(wrapped.embed_queries(texts), single, atol=1e-5)
