@@ -20,7 +20,7 @@ from ragarchive.config import load_settings
 from ragarchive.errors import CatalogueReadOnlyError
 from ragarchive.gating.calibration import save
 from ragarchive.services import build_ask_service, build_ingestor, open_db
-from test_chroma_server import ChromaServer, _articles
+from test_chroma_server import ChromaServer, _articles, run_chroma
 
 pytestmark = pytest.mark.slow
 
@@ -30,11 +30,7 @@ READ_ONLY = "?options=-c%20default_transaction_read_only%3Don"  # as a hot stand
 
 @pytest.fixture(scope="module")
 def chroma(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
-    root = tmp_path_factory.mktemp("chroma-for-apps")
-    server = ChromaServer(root / "db", root / "server.log")
-    server.start()
-    yield server
-    server.stop()
+    yield from run_chroma(tmp_path_factory, "chroma-for-apps")
 
 
 def _settings(data_dir: Path, pg: str, chroma: ChromaServer, **audit: Any) -> Any:

@@ -100,13 +100,18 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
-    root = tmp_path_factory.mktemp("chroma-server")
+def run_chroma(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[ChromaServer]:
+    """A real `chroma run` server in a fresh folder for a module's fixture, stopped after it."""
+    root = tmp_path_factory.mktemp(name)
     srv = ChromaServer(root / "db", root / "server.log")
     srv.start()
     yield srv
     srv.stop()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
+    yield from run_chroma(tmp_path_factory, "chroma-server")
 
 
 @pytest.fixture

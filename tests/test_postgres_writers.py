@@ -17,18 +17,14 @@ import pytest
 
 from ragarchive.config import load_settings
 from ragarchive.services import build_ask_service, open_db, open_dense
-from test_chroma_server import ChromaServer, _articles, _env  # a real `chroma run` server
+from test_chroma_server import ChromaServer, _articles, _env, run_chroma  # a real `chroma run` server
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def chroma(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
-    root = tmp_path_factory.mktemp("chroma-for-pg")
-    server = ChromaServer(root / "db", root / "server.log")
-    server.start()
-    yield server
-    server.stop()
+    yield from run_chroma(tmp_path_factory, "chroma-for-pg")
 
 
 def _settings(data_dir: Path, pg: str, chroma: ChromaServer, archive: str = "shared") -> Any:
