@@ -139,9 +139,14 @@ def collect_pairs(retriever: Any, questions: list[dict], seed: int,
 def held_out(pairs: Pairs, seed: int) -> np.ndarray:
     """A fifth of the source chunks, all their questions (noisy twins included) held out: they
     stop the fitting early and are the answerable questions of the check."""
-    chunks = sorted({q["chunk_id"] for q in pairs.questions})
+    return held_out_mask(pairs.questions, seed)
+
+
+def held_out_mask(questions: list[dict[str, Any]], seed: int) -> np.ndarray:
+    """True for the questions of a seeded fifth of their source chunks (see ``held_out``)."""
+    chunks = sorted({q["chunk_id"] for q in questions})
     held = set(random.Random(seed).sample(chunks, k=max(1, len(chunks) // 5)))
-    return np.array([q["chunk_id"] in held for q in pairs.questions])
+    return np.array([q["chunk_id"] in held for q in questions])
 
 
 def fit(pairs: Pairs, val: np.ndarray, seed: int, epochs: int = 100, l2: float = 1.0, rank: int = 8,

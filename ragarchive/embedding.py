@@ -12,7 +12,7 @@ import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Callable, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import numpy as np
 
@@ -111,15 +111,26 @@ class SentenceTransformerEmbedder:
         digest = hashlib.sha256(_model_identity(self._name).encode()).hexdigest()[:12]
         return f"sentence-transformers:{Path(self._name).name}:{digest}:{self.dim}"
 
+    @property
+    def model(self) -> Any:
+        """The loaded ``SentenceTransformer`` (fine_tuning.py trains it in place)."""
+        return self._model
+
+    def as_passages(self, texts: Sequence[str]) -> list[str]:
+        """``texts`` as the model reads a document (with the e5 prefix where it expects one)."""
+        return [f"passage: {t}" for t in texts] if self._e5 else list(texts)
+
+    def as_queries(self, texts: Sequence[str]) -> list[str]:
+        return [f"query: {t}" for t in texts] if self._e5 else list(texts)
+
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
-        prefixed = [f"passage: {t}" for t in texts] if self._e5 else list(texts)
-        return self._encode(prefixed)
+        return self._encode(self.as_passages(texts))
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._encode([f"query: {text}" if self._e5 else text])[0]
+        return self._encode(self.as_queries([text]))[0]
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode([f"query: {t}" if self._e5 else t for t in texts])
+        return self._encode(self.as_queries(texts))
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
