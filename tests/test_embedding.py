@@ -40,6 +40,21 @@ def test_embedder_device_setting_reaches_sentence_transformers(minilm_path: str)
     assert e.fingerprint == SentenceTransformerEmbedder(minilm_path).fingerprint
 
 
+def test_embedder_threads_reach_sentence_transformers(minilm_path: str) -> None:
+    """``embedder.threads`` limits torch's CPU pool, so a worker given one core uses one. In a
+    subprocess: the pool is per process and would slow the rest of the test session."""
+    import subprocess
+    import sys
+
+    code = ("import torch; from ragarchive.config import load_settings; "
+            "from ragarchive.services import build_embedder; "
+            f"build_embedder(load_settings(embedder={{'kind': 'sentence-transformers', 'model': {minilm_path!r}, "
+            "'threads': 1})); print(torch.get_num_threads())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[-1] == "1"
+
+
 def test_embedder_device_is_checked() -> None:
     import pytest
     from pydantic import ValidationError
