@@ -25,6 +25,7 @@ from .cli_output import (
     show_ingest_report,
 )
 from .cli_adapt import adapt
+from .cli_move import move
 from .cli_settings import settings_from as _settings
 from .errors import RagArchiveError
 
@@ -260,6 +261,7 @@ def calibrate(
 
 
 app.command()(adapt)
+app.command()(move)
 
 audit_app = typer.Typer(
     no_args_is_help=True, help="Review the audit log: why the app answered or declined."

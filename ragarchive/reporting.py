@@ -45,9 +45,9 @@ class _FilesPerSecond(ProgressColumn):
 class RichProgress:
     """Progress bar on stderr (stdout stays clean for --json): files/s and time left."""
 
-    def __init__(self) -> None:
+    def __init__(self, label: str = "ingest") -> None:
         self._progress = Progress(
-            TextColumn("[bold]ingest"),
+            TextColumn(f"[bold]{label}"),
             BarColumn(),
             MofNCompleteColumn(),
             _FilesPerSecond(),

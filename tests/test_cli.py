@@ -20,7 +20,7 @@ def test_help_is_fast_and_lists_only_working_commands() -> None:
     out = run("--help")
     elapsed = time.perf_counter() - t0
     assert out.returncode == 0
-    for cmd in ("ingest", "documents", "remove", "demo", "config", "adapt"):
+    for cmd in ("ingest", "documents", "remove", "demo", "config", "adapt", "move"):
         assert cmd in out.stdout
     # heavy libraries are not imported just to print help (startup time is benchmarked, not
     # asserted; this checks the cause instead)

@@ -128,10 +128,11 @@ class ChromaStore:
         )
         raise IndexError_(
             f"Archive {self.archive!r} lists {indexed_chunks} chunks in its manifest, but {where} "
-            "holds none of their vectors: it was ingested into another vector store. Vectors "
-            "are not copied between stores: set chroma.url back to where this archive was "
-            "ingested, or ingest into a new data folder (or under another --archive name) to "
-            "use this one (README, Scaling)."
+            "holds none of their vectors: it was ingested into another vector store. Setting "
+            "chroma.url copies no vectors: set it back to where this archive was ingested, move "
+            "the archive with `ragarchive move` (to a PostgreSQL catalogue and a Chroma server), "
+            "or ingest into a new data folder (or under another --archive name) to use this one "
+            "(README, Scaling)."
         )
 
     def check_owner(self, archive_id: str | None, *, claim: bool) -> None:

@@ -1,8 +1,10 @@
 """Copy an embedded SQLite catalogue into another engine (a PostgreSQL one), file by file.
 
-The vectors stay where they are (the same Chroma folder or server serves both catalogues), so
-an archive moves to a shared catalogue without embedding anything again; the quality benchmark
-uses this to ask the same archive through both engines (``bench/pg_quality.py``).
+``copy_catalogue`` copies the rows only: the vectors stay where they are (the same Chroma folder
+or server serves both catalogues), so an archive moves to a shared catalogue without embedding
+anything again; the quality benchmark uses it to ask the same archive through both engines
+(``bench/pg_quality.py``). ``ragarchive move`` (``ragarchive.moving``) copies a file's vectors
+too, with ``file_chunks`` and ``copy_file``.
 """
 
 from __future__ import annotations
@@ -30,22 +32,32 @@ def copy_catalogue(src: ArchiveDB, dst: ArchiveStore) -> int:
     for record in src.files():
         if record["status"] != "indexed":
             continue
-        dst.replace_file(
-            path=record["path"], file_hash=record["hash"], kind=record["kind"],
-            documents=_documents(src, record["path"]), chunks=_chunks(src, record["path"]),
-            warnings=json.loads(record["warnings"]), timings=json.loads(record["timings"]),
-            raw_counts=Counter(json.loads(record["raw_counts"])),
-        )
+        copy_file(src, dst, record, file_chunks(src, record["path"]))
         copied += 1
     return copied
 
 
-def _documents(src: ArchiveDB, path: str) -> list[DocumentRow]:
+def copy_file(src: ArchiveDB, dst: ArchiveStore, record: dict[str, Any], chunks: list[Chunk]) -> None:
+    """Swap one indexed file's rows (manifest ``record`` of ``src``, its documents, ``chunks``)
+    into ``dst`` in its one transaction; ``dst`` rebuilds its own search columns and word
+    counts from them, so nothing engine-specific is copied."""
+    path = record["path"]
+    dst.replace_file(
+        path=path, file_hash=record["hash"], kind=record["kind"],
+        documents=file_documents(src, path), chunks=chunks,
+        warnings=json.loads(record["warnings"]), timings=json.loads(record["timings"]),
+        raw_counts=Counter(json.loads(record["raw_counts"])),
+    )
+
+
+def file_documents(src: ArchiveDB, path: str) -> list[DocumentRow]:
+    """The documents of one source file, in indexing order."""
     rows = src.conn.execute("SELECT * FROM documents WHERE source_path = ? ORDER BY rowid", (path,))
     return [DocumentRow(**dict(r)) for r in rows]
 
 
-def _chunks(src: ArchiveDB, path: str) -> list[Chunk]:
+def file_chunks(src: ArchiveDB, path: str) -> list[Chunk]:
+    """The chunks of one source file, in order, as the ingest built them."""
     rows = src.conn.execute(
         "SELECT chunk_id, text, metadata FROM chunks WHERE source_path = ? ORDER BY ord", (path,))
     return [_chunk(r[0], r[1], json.loads(r[2])) for r in rows]
