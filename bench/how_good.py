@@ -81,6 +81,7 @@ def render() -> str:
     if ask:
         out += _reader_section(ask, before, first, second) + _ask_section(ask, nocross, selfcal)
     out += _scale_section(load("scale.json"), load("scale-10k-rebuild.json")) + _load_section(load("load_ui.json"))
+    out += _shared_section(load("pg_workers.json"), load("pg_scale.json"))
     if cer:
         out += ["## OCR cleaning", "",
                 f"Character error rate against the verified transcriptions, {cer['documents']} documents: "
@@ -225,6 +226,33 @@ def _load_section(report: dict | None) -> list[str]:
             f"audit: {audit['matched_one_to_one']} of {ld['requests_completed']} requests matched one record each, "
             f"{audit['records_without_request']} extra. Machine load average {report['machine']['load1_mean']} "
             f"on {report['machine']['cpus']} cores.", ""]
+
+
+def _shared_section(workers: dict | None, pg: dict | None) -> list[str]:
+    """Ingest workers on one PostgreSQL archive (bench/pg_workers.py) and the same scale archive
+    asked through SQLite and PostgreSQL (bench/pg_scale.py)."""
+    out = ["## Shared catalogue (PostgreSQL + Chroma server)", ""] if workers or pg else []
+    if workers:
+        one, two = workers["runs"]["1"], workers["runs"]["2"]
+        out += [f"Ingest workers on one archive (`bench/pg_workers.py`, {workers['chunks']} chunks, "
+                f"`{workers['embedder']}` on one thread per worker): 1 worker {one['chunks_per_s']} chunks/s, "
+                f"2 workers {two['chunks_per_s']} chunks/s ({workers['speedup_2_over_1']}×); every file "
+                "ingested once, the catalogue and Chroma hold the same chunk ids.", ""]
+    if pg:
+        out += [f"The same {pg['chunks']}-chunk archive (`{pg['embedder']}`) asked through each catalogue "
+                f"(`bench/pg_scale.py`, {pg['questions']} questions a round, alternating; moved to PostgreSQL "
+                f"with `ragarchive move` in {pg['move']['move_s']} s; catalogue {pg['sqlite_catalogue_mb']} MB in "
+                f"SQLite, {pg['move']['catalogue_mb']} MB in PostgreSQL):", "",
+                "| catalogue | retrieval + gate p50 / p95, per round |", "|---|---|"]
+        for name, rounds in pg["timings"].items():
+            lexical = rounds[-1]["per_stage_mean_s"].get("retrieve.lexical", 0.0)
+            out.append(f"| {name} | " + "; ".join(f"{r['p50_s']:.2f} s / {r['p95_s']:.2f} s" for r in rounds)
+                       + f" (lexical stage {lexical:.3f} s a question) |")
+        out += ["", "PostgreSQL's extra time is its trigram list: the `pg_trgm` regular-expression "
+                "filter admits nearly every chunk (any shared trigram), so each query trigram is "
+                "counted in almost all of them; FTS5 reads postings instead. Not met: the issue's "
+                "\"within 1.5× of SQLite\".", ""]
+    return out
 
 
 def _answerable_overall(ask: dict) -> dict:
