@@ -19,12 +19,14 @@ if TYPE_CHECKING:
 
 
 def quiet_third_parties() -> None:
-    """Offline and private: no telemetry, no hub look-ups, no tokenizer fork warnings."""
+    """Offline and private: no telemetry, no hub look-ups, no tokenizer fork warnings, and no
+    progress bars of the model libraries in our output (loading and saving weights)."""
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
 def build_embedder(settings: Settings) -> Embedder:
