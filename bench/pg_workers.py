@@ -39,14 +39,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "bench"), str(REPO / "tests")]
 
-from pg_server import SKIP_REASON, PostgresServer, find_bin_dir, free_port  # noqa: E402
+from chroma_server import ChromaServer  # noqa: E402
+from pg_server import SKIP_REASON, PostgresServer, find_bin_dir  # noqa: E402
 from scale import DATA, Synthesizer, _embedder_config, load_sources, save_json  # noqa: E402
 
 DEFAULT_WORK = REPO / "bench" / ".data" / "pg_workers"
@@ -62,44 +62,6 @@ class CheckFailed(RuntimeError):
 
 
 # --------------------------------------------------------------------------- servers
-
-
-class ChromaServer:
-    """A ``chroma run`` on 127.0.0.1 (the start lines of tests/test_chroma_server.py)."""
-
-    def __init__(self, path: Path, log: Path) -> None:
-        self.path, self.log = path, log
-        self.url = f"http://127.0.0.1:{free_port()}"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        binary = Path(sys.executable).with_name("chroma")
-        port = self.url.rsplit(":", 1)[1]
-        with open(self.log, "ab") as log:  # its own session: Ctrl-C reaches us, we stop it
-            self.proc = subprocess.Popen(
-                [str(binary), "run", "--path", str(self.path), "--host", "127.0.0.1",
-                 "--port", port], stdout=log, stderr=subprocess.STDOUT,
-                env={**os.environ, "ANONYMIZED_TELEMETRY": "False"}, start_new_session=True)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"chroma run exited: {self.log.read_text(errors='replace')[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/api/v2/heartbeat", timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("chroma run did not answer its heartbeat within 60 s")
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
 
 
 def postgres_in(folder: Path) -> PostgresServer:

@@ -20,7 +20,8 @@ from ragarchive.config import load_settings
 from ragarchive.errors import CatalogueReadOnlyError
 from ragarchive.gating.calibration import save
 from ragarchive.services import build_ask_service, build_ingestor, open_db
-from test_chroma_server import ChromaServer, _articles, run_chroma
+from chroma_server import ChromaServer
+from test_chroma_server import _articles, run_chroma
 
 pytestmark = pytest.mark.slow
 

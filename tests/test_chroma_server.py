@@ -22,17 +22,16 @@ import os
 import resource
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
 
+from chroma_server import ChromaServer, free_port
 from ragarchive.config import load_settings
 from ragarchive.errors import ChromaUnavailableError, IndexError_, RagArchiveError
 from ragarchive.ingest.pipeline import archive_lock
@@ -51,55 +50,6 @@ TOWNS = ["Bernkastel", "Remich", "Trier", "Saarburg", "Wasserbillig", "Echternac
 
 
 # -- the server ---------------------------------------------------------------------------------
-class ChromaServer:
-    """A real ``chroma run`` on 127.0.0.1; stop and start keep its path and port."""
-
-    def __init__(self, path: Path, log: Path) -> None:
-        self.path, self.log = path, log
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        binary = Path(sys.executable).with_name("chroma")
-        with open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(
-                [str(binary), "run", "--path", str(self.path), "--host", "127.0.0.1",
-                 "--port", str(self.port)],
-                stdout=log, stderr=subprocess.STDOUT, env=_env(),
-            )
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                pytest.fail(f"chroma run exited: {self.log.read_text(errors='replace')[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/api/v2/heartbeat", timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        pytest.fail("chroma run did not answer its heartbeat within 60 s")
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def run_chroma(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[ChromaServer]:
     """A real `chroma run` server in a fresh folder for a module's fixture, stopped after it."""
     root = tmp_path_factory.mktemp(name)
@@ -464,6 +414,6 @@ def test_the_flat_environment_variable_selects_the_server(
     monkeypatch.setenv("RAGARCHIVE_CHROMA_URL", running.url)
     monkeypatch.delenv("RAGARCHIVE_CHROMA__URL", raising=False)
     assert load_settings(data_dir=tmp_path).chroma.url == running.url
-    nowhere = f"http://127.0.0.1:{_free_port()}"
+    nowhere = f"http://127.0.0.1:{free_port()}"
     with pytest.raises(RagArchiveError, match=nowhere):  # a flag still beats the environment
         open_dense(load_settings(data_dir=tmp_path, chroma={"url": nowhere}))

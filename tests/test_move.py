@@ -24,7 +24,8 @@ from ragarchive.config import load_settings
 from ragarchive.moving import move_archive
 from ragarchive.retrieval.filters import parse_filters
 from ragarchive.services import build_ask_service
-from test_chroma_server import ChromaServer, _free_port, run_chroma
+from chroma_server import ChromaServer, free_port
+from test_chroma_server import run_chroma
 
 pytestmark = pytest.mark.slow
 
@@ -234,10 +235,10 @@ def test_bad_or_unreachable_urls_are_one_line_errors(
     demo_data_dir: Path, postgres_server, pg_url: str, tmp_path: Path  # type: ignore[no-untyped-def]
 ) -> None:
     src = _source(demo_data_dir, tmp_path / "src")
-    chroma_down = f"http://127.0.0.1:{_free_port()}"
+    chroma_down = f"http://127.0.0.1:{free_port()}"
     cases = [
         (("mysql://u@127.0.0.1/db", chroma_down), "must be a PostgreSQL URL"),
-        ((f"postgresql://u@127.0.0.1:{_free_port()}/db", chroma_down), "is unreachable"),
+        ((f"postgresql://u@127.0.0.1:{free_port()}/db", chroma_down), "is unreachable"),
         ((postgres_server.url("postgres", password="nope"), chroma_down), "refused the login"),
         ((pg_url, "chroma:8000"), "--chroma-url must be a Chroma server URL"),
         ((pg_url, chroma_down), f"The Chroma server at {chroma_down} is unreachable"),

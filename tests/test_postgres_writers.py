@@ -17,7 +17,8 @@ import pytest
 
 from ragarchive.config import load_settings
 from ragarchive.services import build_ask_service, open_db, open_dense
-from test_chroma_server import ChromaServer, _articles, _env, run_chroma  # a real `chroma run` server
+from chroma_server import ChromaServer  # a real `chroma run` server
+from test_chroma_server import _articles, _env, run_chroma
 
 pytestmark = pytest.mark.slow
 
