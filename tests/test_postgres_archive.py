@@ -127,3 +127,36 @@ def test_every_connection_has_tcp_keepalives(pg_url: str) -> None:
         assert (params["keepalives"], params["keepalives_interval"], params["keepalives_count"]) == (
             "1", "10", "3")
         assert params["keepalives_idle"] == "7"
+
+
+def test_a_version_1_catalogue_migrates_to_trigram_postings(postgres_server) -> None:  # type: ignore[no-untyped-def]
+    """Version 2 serves the trigram list from postings (chunk_grams) instead of a pg_trgm
+    filter: a catalogue written by version 1 gets its postings from its chunks when it is next
+    opened, and ranks as before the change (the same rows, now counted by postings)."""
+    import psycopg
+    from psycopg import sql
+
+    from ragarchive.storage.postgres import PostgresArchive
+    from storage.test_archive_store import _chunk, _put
+
+    url = postgres_server.create_database("migrate_v1")
+    db = PostgresArchive(url, "old")
+    _put(db, "/a.txt", [_chunk(1, "Die Regierung beschloss"), _chunk(2, "Rcgierung und Hochwasser"),
+                        _chunk(3, "Ganz anderer Text über den Markt")])
+    before = db.search_trigrams("Regierung Hochwasser")
+    db.close()
+    with psycopg.connect(url, autocommit=True) as conn:  # back to what version 1 left
+        conn.execute(sql.SQL("SET search_path TO {}, public").format(sql.Identifier("old")))
+        conn.execute("DROP TABLE chunk_grams")
+        conn.execute("DROP INDEX chunks_seq")
+        conn.execute("CREATE INDEX chunks_trigrams ON chunks USING gin (folded public.gin_trgm_ops)")
+        conn.execute("DELETE FROM schema_migrations WHERE version = 2")
+    db = PostgresArchive(url, "old")
+    try:
+        assert db.search_trigrams("Regierung Hochwasser") == before
+        assert [c for c, _ in before] == ["doc2#0", "doc1#0"]
+        _put(db, "/b.txt", [_chunk(4, "Regierung Regierung Hochwasser")])  # written by version 2
+        assert db.search_trigrams("Regierung Hochwasser")[0][0] == "doc4#0"
+        assert db.remove_file("/b.txt") == 1 and db.search_trigrams("Regierung Hochwasser") == before
+    finally:
+        db.close()

@@ -29,7 +29,7 @@ from ..types import Chunk, DocumentRow
 from .errors import postgres_error, postgres_where
 from .postgres_lexical import PostgresLexical, add_counts, chunk_row
 from .postgres_reading import PostgresReading
-from .postgres_schema import migrate
+from .postgres_schema import INDEX_GRAMS, migrate
 
 if TYPE_CHECKING:
     import psycopg
@@ -238,6 +238,7 @@ class PostgresArchive(PostgresLexical, PostgresReading):
                 "to_tsvector(%s::regconfig, %s))",
                 [chunk_row(ch, path, i) for i, ch in enumerate(chunks)],
             )
+            c.execute(INDEX_GRAMS.format(where="c.source_path = %s"), (path,))  # type: ignore[arg-type]
             # net changes, each table in one statement in word order: concurrent writers lock
             # the rows they share in the same order, so they wait for each other, never deadlock
             add_counts(c, "vocab", _delta(clean_counts, old_clean))
@@ -269,6 +270,8 @@ class PostgresArchive(PostgresLexical, PostgresReading):
 
     def _delete_file_rows(self, c: psycopg.Connection, path: str) -> tuple[Counter[str], Counter[str]]:
         """Delete a file's documents and chunks; returns the word counts it had added."""
+        c.execute("DELETE FROM chunk_grams WHERE seq IN (SELECT seq FROM chunks WHERE source_path = %s)",
+                  (path,))
         c.execute("DELETE FROM chunks WHERE source_path = %s", (path,))
         c.execute("DELETE FROM documents WHERE source_path = %s", (path,))
         row = c.execute("SELECT clean_counts, raw_counts FROM files WHERE path = %s",

@@ -9,9 +9,9 @@ dense ones keep the meaning they have with SQLite:
   Snowball stemmer for de/fr/en, ``ra_simple`` otherwise); a query word is normalised by every
   configuration, so it finds its stem in chunks of any language. Unlike FTS5, stop words are not
   indexed and words match across inflections ("Regierungen" finds "Regierung").
-* trigrams: candidates come from the ``pg_trgm`` GIN index on the lower-cased text (a regular
-  expression of the query's trigrams), then each trigram's occurrences are counted as FTS5's
-  trigram tokenizer counts them ("Rcgierung" still shares most trigrams with "Regierung").
+* trigrams: the postings of the query's trigrams in ``chunk_grams`` (every three-character
+  window of each chunk's lower-cased text, counted as FTS5's trigram tokenizer counts them;
+  postgres_schema.py), so that "Rcgierung" still shares most trigrams with "Regierung".
 """
 
 from __future__ import annotations
@@ -42,12 +42,14 @@ _WORDS = """WITH m AS (
     FROM chunks c, unnest(c.words) AS t
     WHERE c.words @@ %(query)s::tsquery AND t.lexeme = ANY(%(terms)s))""" + _BM25
 
-_TRIGRAMS = """WITH g AS (SELECT unnest(%(terms)s::text[]) AS term),
-c AS (SELECT chunk_id, folded FROM chunks WHERE folded ~ %(pattern)s),
-m AS (
-    SELECT c.chunk_id, g.term, greatest(length(c.folded) - 2, 1)::float8 AS dl,
-           ((length(c.folded) - length(replace(c.folded, g.term, ''))) / 3)::float8 AS tf
-    FROM c JOIN g ON strpos(c.folded, g.term) > 0)""" + _BM25
+_TRIGRAMS = """WITH m AS (
+    SELECT seq, gram AS term, tf::float8 AS tf, dl::float8 AS dl FROM chunk_grams
+    WHERE gram = ANY(%(terms)s)),
+df AS (SELECT term, count(*)::float8 AS n FROM m GROUP BY term),
+s AS (SELECT m.seq, sum(greatest(ln((%(total)s - df.n + 0.5) / (df.n + 0.5)), 1e-6)
+    * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * m.dl / %(avgdl)s))) AS score
+    FROM m JOIN df USING (term) GROUP BY m.seq ORDER BY score DESC, m.seq LIMIT %(limit)s)
+SELECT c.chunk_id, s.score FROM s JOIN chunks c USING (seq) ORDER BY s.score DESC, c.chunk_id"""
 
 _LEXEMES = """SELECT DISTINCT l FROM unnest(%s::regconfig[]) AS cfg,
     unnest(tsvector_to_array(to_tsvector(cfg, %s))) AS l ORDER BY l"""
@@ -92,11 +94,10 @@ class PostgresLexical:
         grams = prune(grams) if prune else grams
         if not grams:
             return []
-        pattern = "(" + "|".join(re.sub(r"(\W)", r"\\\1", g) for g in grams) + ")"
         with self.connection() as c:
             total, _, avg_grams = self._stats(c)
-            rows = c.execute(_TRIGRAMS, {"terms": grams, "pattern": pattern, "total": total,
-                                         "avgdl": avg_grams or 1.0, "limit": limit}).fetchall()
+            rows = c.execute(_TRIGRAMS, {"terms": grams, "total": total, "avgdl": avg_grams or 1.0,
+                                         "limit": limit}).fetchall()
         return [(r[0], float(r[1])) for r in rows]
 
     def _stats(self, c: psycopg.Connection) -> tuple[int, float, float]:
