@@ -108,7 +108,8 @@ STAGES = (
     ("using", ("ragarchive.gating.calibration", "ragarchive.eval_run", "ragarchive.evaluation",
                "ragarchive.audit_report", "ragarchive.reporting", "ragarchive.demo",
                "ragarchive.services", "ragarchive.cli", "ragarchive.cli_output",
-               "ragarchive.cli_settings", "ragarchive.cli_adapt", "ragarchive.adapting", "ragarchive.ui",
+               "ragarchive.cli_settings", "ragarchive.cli_adapt", "ragarchive.adapting",
+               "ragarchive.fine_tuning", "ragarchive.cli_move", "ragarchive.moving", "ragarchive.ui",
                "ragarchive.__main__")),
 )
 
