@@ -248,10 +248,10 @@ def _shared_section(workers: dict | None, pg: dict | None) -> list[str]:
             lexical = rounds[-1]["per_stage_mean_s"].get("retrieve.lexical", 0.0)
             out.append(f"| {name} | " + "; ".join(f"{r['p50_s']:.2f} s / {r['p95_s']:.2f} s" for r in rounds)
                        + f" (lexical stage {lexical:.3f} s a question) |")
-        out += ["", "PostgreSQL's extra time is its trigram list: the `pg_trgm` regular-expression "
-                "filter admits nearly every chunk (any shared trigram), so each query trigram is "
-                "counted in almost all of them; FTS5 reads postings instead. Not met: the issue's "
-                "\"within 1.5× of SQLite\".", ""]
+        out += ["", "The trigram list reads postings (`chunk_grams`, schema version 2), as FTS5 does; "
+                "before that a `pg_trgm` regular-expression filter admitted nearly every chunk and "
+                "the lexical stage cost 0.48 s a question here (p50 0.83 s). The postings make the "
+                "PostgreSQL catalogue about ten times SQLite's size.", ""]
     return out
 
 
