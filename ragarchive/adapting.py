@@ -116,9 +116,7 @@ def collect_pairs(retriever: Any, questions: list[dict], seed: int,
     queries, rows = [], []
     for i, q in enumerate(questions):
         v = embed(q["question"])
-        hits = [cid for cid, _ in dense.query(v, 3 * HARD_NEGATIVES) if cid != q["chunk_id"]]
-        owners = retriever.db.chunk_rows(hits)
-        negatives = [c for c in hits if (r := owners.get(c)) and r.doc_id != q["doc_id"]][:HARD_NEGATIVES]
+        negatives = hard_negatives(retriever, q, v, HARD_NEGATIVES, 3 * HARD_NEGATIVES)
         queries.append(v)
         rows.append([q["chunk_id"], *negatives])
         if progress:
@@ -134,6 +132,15 @@ def collect_pairs(retriever: Any, questions: list[dict], seed: int,
     keep = mask[:, 0]  # a question whose chunk has no vector teaches nothing
     return Pairs([q for q, k in zip(questions, keep) if k], np.stack(queries)[keep], cand[keep],
                  mask[keep], np.stack([vectors[c] for c in shared_ids if c in vectors]))
+
+
+def hard_negatives(retriever: Any, question: dict[str, Any], vector: np.ndarray, n: int,
+                   window: int) -> list[str]:
+    """Up to ``n`` chunks of other documents than the question's, best first, among the top
+    ``window`` that ``vector`` finds: what the retriever confuses with the question's chunk."""
+    hits = [cid for cid, _ in retriever.dense.query(vector, window) if cid != question["chunk_id"]]
+    owners = retriever.db.chunk_rows(hits)
+    return [c for c in hits if (r := owners.get(c)) and r.doc_id != question["doc_id"]][:n]
 
 
 def held_out(pairs: Pairs, seed: int) -> np.ndarray:

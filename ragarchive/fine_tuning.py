@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from .adapting import MIN_CHUNKS, Progress, held_out_mask, training_questions
+from .adapting import MIN_CHUNKS, Progress, hard_negatives, held_out_mask, training_questions
 from .embedding import SentenceTransformerEmbedder
 from .errors import ConfigError, RagArchiveError
 
@@ -76,21 +76,15 @@ def _triples(retriever: Any, questions: list[dict[str, Any]],
              progress: Progress | None) -> list[tuple[str, str, str, str]]:
     """(question, its chunk's text, the top chunk of another document, chunk id) per question
     whose chunk and a hard negative are both in the archive."""
-    embed, dense, db = retriever.embedder.embed_query, retriever.dense, retriever.db
-    found: list[tuple[str, str, list[str]]] = []
+    embed = retriever.embedder.embed_query
+    found: list[tuple[dict[str, Any], list[str]]] = []
     for i, q in enumerate(questions):
-        hits = [cid for cid, _ in dense.query(embed(q["question"]), 10) if cid != q["chunk_id"]]
-        found.append((q["question"], q["chunk_id"], hits))
+        found.append((q, hard_negatives(retriever, q, embed(q["question"]), 1, 10)))
         if progress:
             progress("hard negatives", i + 1, len(questions))
-    rows = db.chunk_rows(sorted({c for _, chunk, hits in found for c in (chunk, *hits)}))
-    out = []
-    for question, chunk, hits in found:
-        own = rows.get(chunk)
-        negative = next((rows[c] for c in hits if c in rows and own and rows[c].doc_id != own.doc_id), None)
-        if own and negative:
-            out.append((question, own.text, negative.text, chunk))
-    return out
+    rows = retriever.db.chunk_rows(sorted({c for q, negatives in found for c in (q["chunk_id"], *negatives)}))
+    return [(q["question"], rows[q["chunk_id"]].text, rows[negatives[0]].text, q["chunk_id"])
+            for q, negatives in found if negatives and q["chunk_id"] in rows]
 
 
 def _train(embedder: SentenceTransformerEmbedder, train: list[tuple[str, str, str, str]],
