@@ -12,7 +12,11 @@ against everything else; p50/p95 latency of retrieval + gate and of the reader. 
 bench/results/ask_quality.json.
 
     .venv/bin/python bench/ask_quality.py [--questions FILE] [--ingest-only] [--limit N]
-        [--threshold X] [--expansions ocr,historical] [--out NAME.json]
+        [--threshold X] [--expansions ocr,historical] [--no-stored-vectors] [--out NAME.json]
+
+``--no-stored-vectors`` has every question embed its passages' units and the foreign passages'
+words, as before the ingest stored their vectors: against a run without it, the effect of the
+stored (float16) vectors on every decision and shown text, and on latency.
 """
 
 from __future__ import annotations
@@ -129,6 +133,9 @@ def main() -> None:
                     help="comma-separated expansion origins to use (ablation), default: config")
     ap.add_argument("--adapter", action="store_true",
                     help="map queries through each archive's adapter (ragarchive adapt; bench/adapt_compare.py)")
+    ap.add_argument("--no-stored-vectors", action="store_true",
+                    help="embed the passages' units and the foreign words at question time, as before "
+                    "the ingest stored their vectors (the comparison of issue 18, point 5)")
     ap.add_argument("--out", default="ask_quality.json", help="result file name in bench/results")
     args = ap.parse_args()
     questions = [json.loads(x) for x in args.questions.read_text(encoding="utf-8").splitlines() if x.strip()]
@@ -142,7 +149,8 @@ def main() -> None:
         return
     rows = []
     for collection, qs in by_collection.items():
-        rows += ask_all(collection, qs, args.threshold, args.expansions, args.adapter)
+        rows += ask_all(collection, qs, args.threshold, args.expansions, args.adapter,
+                        stored_vectors=not args.no_stored_vectors)
     report = build_report(rows)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / args.out).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
@@ -150,7 +158,7 @@ def main() -> None:
 
 
 def ask_all(collection: str, qs: list[dict], threshold: float | None, expansions: str | None,
-            adapter: bool = False) -> list[dict]:
+            adapter: bool = False, stored_vectors: bool = True) -> list[dict]:
     from ragarchive.services import build_ask_service
 
     settings = settings_for(collection)
@@ -160,6 +168,9 @@ def ask_all(collection: str, qs: list[dict], threshold: float | None, expansions
         settings.retrieval.expansions = [e for e in expansions.split(",") if e]
     settings.retrieval.adapter = adapter
     service = build_ask_service(settings)
+    if not stored_vectors:  # the catalogue answers as if the ingest had stored none
+        service.retriever.db.unit_vectors = lambda ids: {}
+        service.retriever.db.word_vectors = lambda words: {}
     service.ask("warm-up question")  # load lazily built vocabularies before timing
     run_id = f"ask_quality-{time.strftime('%Y%m%dT%H%M%S')}"  # tags this run's audit records
     rows = []

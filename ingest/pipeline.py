@@ -35,7 +35,7 @@ from typing import Any, Callable
 
 from ragarchive import __version__
 from ragarchive.config import Settings
-from ragarchive.embedding import Embedder
+from ragarchive.embedding import Embedder, embed_units
 from ragarchive.errors import (
     CatalogueUnavailableError, ChromaUnavailableError, IndexWriteError, MissingToolError,
     ParseError, RagArchiveError,
@@ -48,6 +48,7 @@ from ragarchive.types import Chunk, Document, DocumentRow
 from .chunking import make_chunks, split_text
 from .discover import SourceFile, discover
 from .report import FileReport, IngestReport, NoProgress, Progress, reason
+from .units import add_missing_units, store_word_vectors
 from .writers import archive_lock
 
 __all__ = ["Ingestor", "archive_lock"]
@@ -116,7 +117,9 @@ class Ingestor:
             ]
             if todo:
                 self._connect()
-            progress.start(len(todo))
+            # files an older ragarchive indexed without unit vectors get them (ingest/units.py)
+            stale = {str(s.path) for s in sources if s not in todo} & self.db.files_without_units()
+            progress.start(len(todo) + len(stale))
             done = 0
             try:
                 lexicon, cache = self._lexicon(todo)
@@ -124,6 +127,7 @@ class Ingestor:
                     report.files.append(self._ingest_claimed(source, hashes[source.path], lexicon, cache, report))
                     done += 1
                     progress.advance(str(source.path))
+                report.units_added = add_missing_units(self.db, lambda: self.embedder, stale, progress.advance)
             except (ChromaUnavailableError, CatalogueUnavailableError, IndexWriteError) as exc:
                 # Not one file's fault: every following file would fail the same way.
                 raise type(exc)(f"Ingest stopped after {done} of {len(todo)} files. {exc}") from exc
@@ -194,6 +198,9 @@ class Ingestor:
         self._within(path, 0.9, f"embedding {len(prepared.chunks)} chunks")
         t_embed = time.perf_counter()
         vectors = self.embedder.embed_documents([c.text for c in prepared.chunks])
+        # questions then embed none of these chunks' sentences and words (ingest/units.py)
+        unit_vectors = embed_units(self.embedder, [(c.text, c.title or "") for c in prepared.chunks])
+        store_word_vectors(self.db, self.embedder, [(c.language, c.text) for c in prepared.chunks])
         report.embed_seconds += time.perf_counter() - t_embed
         report.embedded_chunks += len(prepared.chunks)
         prepared.timings["embed"] = time.perf_counter() - t_embed
@@ -209,6 +216,7 @@ class Ingestor:
             warnings=prepared.warnings,
             timings={k: round(v, 4) for k, v in prepared.timings.items()},
             raw_counts=prepared.raw_counts,
+            unit_vectors=unit_vectors,
         )
         return FileReport(
             path,

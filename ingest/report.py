@@ -26,6 +26,7 @@ class IngestReport:
     wall_seconds: float = 0.0
     embed_seconds: float = 0.0
     embedded_chunks: int = 0
+    units_added: int = 0  # unchanged files given their unit vectors (ingest/units.py)
 
     @property
     def ok(self) -> bool:
@@ -42,6 +43,7 @@ class IngestReport:
             "chunks": sum(f.chunks for f in self.files if f.status == "ingested"),
             "wall_seconds": round(self.wall_seconds, 3),
             "embed_seconds": round(self.embed_seconds, 3),
+            "units_added": self.units_added,
             "files": [asdict(f) for f in self.files],
         }
 

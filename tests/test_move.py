@@ -118,7 +118,7 @@ def _ids(citations: list) -> list[str]:
 
 
 def _assert_copied_exactly(src: Path, url: str, chroma: ChromaServer) -> None:
-    """The catalogue's rows as in the source, and every vector (to the last bit of a float32:
+    """The catalogue's rows as in the source, the chunks' unit vectors, and every vector (to the last bit of a float32:
     vectors read back from a Chroma server differ from the embedded store's by up to 1e-8)."""
     from ragarchive.services import open_db, open_dense
 
@@ -132,6 +132,9 @@ def _assert_copied_exactly(src: Path, url: str, chroma: ChromaServer) -> None:
         assert pg.get_meta("embedder") == lite.get_meta("embedder")
         assert pg.archive_id(create=False) == lite.archive_id(create=False)
         ids = lite.chunk_ids()
+        units, moved = lite.unit_vectors(ids), pg.unit_vectors(ids)  # the ingest stored them
+        assert sorted(units) == sorted(moved) == sorted(ids)
+        assert all(np.array_equal(units[i], moved[i]) for i in ids)
     finally:
         lite.close()
         pg.close()

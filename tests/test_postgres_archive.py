@@ -132,7 +132,8 @@ def test_every_connection_has_tcp_keepalives(pg_url: str) -> None:
 def test_a_version_1_catalogue_migrates_to_trigram_postings(postgres_server) -> None:  # type: ignore[no-untyped-def]
     """Version 2 serves the trigram list from postings (chunk_grams) instead of a pg_trgm
     filter: a catalogue written by version 1 gets its postings from its chunks when it is next
-    opened, and ranks as before the change (the same rows, now counted by postings)."""
+    opened, and ranks as before the change (the same rows, now counted by postings). It gets
+    version 3's unit-vector table on the way."""
     import psycopg
     from psycopg import sql
 
@@ -150,9 +151,11 @@ def test_a_version_1_catalogue_migrates_to_trigram_postings(postgres_server) -> 
         conn.execute("DROP TABLE chunk_grams")
         conn.execute("DROP INDEX chunks_seq")
         conn.execute("CREATE INDEX chunks_trigrams ON chunks USING gin (folded public.gin_trgm_ops)")
-        conn.execute("DELETE FROM schema_migrations WHERE version = 2")
+        conn.execute("DROP TABLE unit_vectors")  # version 3's
+        conn.execute("DELETE FROM schema_migrations WHERE version >= 2")
     db = PostgresArchive(url, "old")
     try:
+        assert db.unit_vectors(["doc1#0"]) == {}  # version 3: the table, empty until re-ingest
         assert db.search_trigrams("Regierung Hochwasser") == before
         assert [c for c, _ in before] == ["doc2#0", "doc1#0"]
         _put(db, "/b.txt", [_chunk(4, "Regierung Regierung Hochwasser")])  # written by version 2

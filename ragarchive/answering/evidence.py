@@ -19,14 +19,13 @@ import numpy as np
 from ragarchive.ask_types import SentenceScore
 
 from ..retrieval.query import content_terms
-from ..text.sentences import split_units
+from ..text.sentences import EMBED_CHARS, scoring_units
 
 if TYPE_CHECKING:
     from ragarchive.ask_types import Retrieval
 
 MAX_SENTENCES = 80  # per question, scored lexically
 MAX_EMBEDDED = 12  # per question, also embedded: the best by coverage, then in passage order
-EMBED_CHARS = 240  # a sentence is embedded by its first characters (OCR runs can be long)
 
 # A year, a day and month ("7. Dezember", "21 mars"), a weekday, or a feast day: old papers and
 # books date rents, fairs and journeys by the church calendar ("an Tage Johannis", "at Michaelmas").
@@ -86,12 +85,8 @@ def score_sentences(
     embed: Callable[[list[str]], np.ndarray] | None,
 ) -> list[SentenceScore]:
     """Scores of the sentences of ``passages`` ((n, title, text)), best first."""
-    candidates = [
-        (n, s)
-        for n, title, text in passages
-        for s in (_strip_title(x, title) for x in split_units(text))
-        if len(s) >= 20
-    ][:MAX_SENTENCES]
+    candidates = [(n, s) for n, title, text in passages for s in scoring_units(text, title)][
+        :MAX_SENTENCES]
     if not candidates:
         return []
     sims = _similarities(candidates, terms, spellings, query_vector, embed)
@@ -142,13 +137,6 @@ def _similarities(
 def _names_beyond(sentence: str, terms: Sequence[str]) -> bool:
     """Whether the sentence names someone or something the question did not already name."""
     return any(w.lower() not in terms for w in _CAPITALISED.findall(sentence))
-
-
-def _strip_title(sentence: str, title: str) -> str:
-    """Chunks start with the article's title line; a quote should not."""
-    if title and sentence.startswith(title) and len(sentence) > len(title) + 20:
-        return sentence[len(title) :].strip()
-    return sentence
 
 
 def _coverage(sentence: str, terms: Sequence[str], spellings: dict[str, list[str]]) -> float:

@@ -22,9 +22,10 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from ragarchive.ask_types import Variant
-from ragarchive.text.languages import SUPPORTED_LANGUAGES, wordfreq_code
+from ragarchive.text.languages import wordfreq_code
+from ragarchive.text.salient import salient_words
 
-from .query import Query, content_terms
+from .query import Query
 
 
 class Vocabulary:
@@ -184,7 +185,7 @@ def carry_terms(
     """
     if not query.terms or not candidate_texts:
         return None
-    candidates = _salient_words(candidate_texts, max_candidates)
+    candidates = salient_words(candidate_texts, max_candidates)
     candidates = [c for c in candidates if c not in query.terms]
     if not candidates:
         return None
@@ -202,20 +203,3 @@ def carry_terms(
     carried = [s for spellings in mapping.values() for s, _ in spellings]
     weights = [w for spellings in mapping.values() for _, w in spellings]
     return Variant("cross_lingual", " ".join(carried), carried, float(np.mean(weights)), mapping)
-
-
-def _salient_words(candidate_texts: Sequence[tuple[str, str]], limit: int) -> list[str]:
-    """Words of the passages that are rare in their language (names, content words)."""
-    from wordfreq import zipf_frequency
-
-    scored: dict[str, float] = {}
-    for lang, text in candidate_texts:
-        for w in content_terms(text):
-            if len(w) < 4 or w in scored:
-                continue
-            z = zipf_frequency(w, lang) if lang in SUPPORTED_LANGUAGES else 3.0
-            if z >= 5.5:  # function-like words carry no topic
-                continue
-            scored[w] = z if z > 0 else 2.5  # unknown words: names or OCR noise, middle rank
-    ranked = sorted(scored, key=lambda w: (abs(scored[w] - 3.5), w))
-    return ranked[:limit]

@@ -8,13 +8,13 @@ import re
 from ragarchive.ask_types import Filters, Query
 from ragarchive.text.langid import detect_language
 from ragarchive.text.languages import SUPPORTED_LANGUAGES
-from ragarchive.text.stopwords import is_stopword
-from ragarchive.text.tokens import QUESTION_WORD
+from ragarchive.text.tokens import QUESTION_WORD, content_terms
 
 from .answer_type import expected_answer
 
+__all__ = ["analyse_question", "content_terms", "question_language"]
+
 _NUMBER = re.compile(r"\b\d[\d.,]*\b")
-_INVERSION = re.compile(r"(?:-t)?-(?:il|elle|ils|elles|on|je|tu|nous|vous|ce)$")
 
 
 def analyse_question(text: str, default_language: str, filters: Filters | None = None) -> Query:
@@ -63,15 +63,3 @@ def _function_word_vote(text: str) -> str | None:
     if ranked[0][1] >= 2 and ranked[0][1] > ranked[1][1]:
         return ranked[0][0]
     return None
-
-
-def content_terms(text: str) -> list[str]:
-    """Words that carry meaning: not function words of de/fr/en, at least 3 letters."""
-    seen: dict[str, None] = {}
-    for word in QUESTION_WORD.findall(text):
-        w = word.lower().strip("'’-")
-        w = re.sub(r"^(?:l|d|qu|j|n|s|c)['’]", "", w)  # French elision: l'église → église
-        w = _INVERSION.sub("", w)  # French inversion: a-t-elle → a, brûla-t-il → brûla
-        if len(w) >= 3 and not is_stopword(w):
-            seen.setdefault(w, None)
-    return list(seen)

@@ -161,7 +161,16 @@ class HybridRetriever:
         )
 
     def _embed_terms(self, words: list[str]) -> np.ndarray:
-        return self._term_vectors.embed(words, self.embedder.embed_documents, self.embedder.fingerprint)
+        return self._term_vectors.embed(words, self._stored_or_embedded, self.embedder.fingerprint)
+
+    def _stored_or_embedded(self, words: list[str]) -> np.ndarray:
+        """The words' vectors the ingest stored (storage/unit_vectors.py); the rest (the
+        question's own words, an archive ingested before they were stored) embedded."""
+        found = self.db.word_vectors(words)
+        todo = [w for w in words if w not in found]
+        if todo:
+            found.update(zip(todo, self.embedder.embed_documents(todo)))
+        return np.stack([found[w] for w in words])
 
     def _keep_foreign(self, lists: list[RankedList], language: str) -> None:
         """Cross-lingual lists exist to reach the other languages: there they may vote, but in

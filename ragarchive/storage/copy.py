@@ -13,6 +13,7 @@ import json
 from collections import Counter
 from typing import Any
 
+from ..text.salient import salient_words
 from ..types import Chunk, DocumentRow
 from .protocols import ArchiveStore
 from .sqlite import ArchiveDB
@@ -39,14 +40,19 @@ def copy_catalogue(src: ArchiveDB, dst: ArchiveStore) -> int:
 
 def copy_file(src: ArchiveDB, dst: ArchiveStore, record: dict[str, Any], chunks: list[Chunk]) -> None:
     """Swap one indexed file's rows (manifest ``record`` of ``src``, its documents, ``chunks``)
-    into ``dst`` in its one transaction; ``dst`` rebuilds its own search columns and word
-    counts from them, so nothing engine-specific is copied."""
+    into ``dst`` in its one transaction, with the chunks' stored unit and word vectors; ``dst`` rebuilds
+    its own search columns and word counts from them, so nothing engine-specific is copied."""
     path = record["path"]
+    units = src.unit_vectors([c.chunk_id for c in chunks])
+    words = src.word_vectors(salient_words([(c.language, c.text) for c in chunks]))
+    if words:
+        dst.put_word_vectors(words)
     dst.replace_file(
         path=path, file_hash=record["hash"], kind=record["kind"],
         documents=file_documents(src, path), chunks=chunks,
         warnings=json.loads(record["warnings"]), timings=json.loads(record["timings"]),
         raw_counts=Counter(json.loads(record["raw_counts"])),
+        unit_vectors=[units.get(c.chunk_id) for c in chunks],
     )
 
 

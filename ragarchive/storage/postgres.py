@@ -21,7 +21,7 @@ import uuid
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from ..errors import ConfigError, EmbedderMismatchError
 from ..text.tokens import word_counts
@@ -30,8 +30,10 @@ from .errors import postgres_error, postgres_where
 from .postgres_lexical import PostgresLexical, add_counts, chunk_row
 from .postgres_reading import PostgresReading
 from .postgres_schema import INDEX_GRAMS, migrate
+from .unit_vectors import packed_rows, packed_words
 
 if TYPE_CHECKING:
+    import numpy as np
     import psycopg
 
 # The pool logs each failed reconnect as a warning; with no logging configured Python prints
@@ -220,9 +222,10 @@ class PostgresArchive(PostgresLexical, PostgresReading):
         warnings: list[str],
         timings: dict[str, float],
         raw_counts: Counter[str],
+        unit_vectors: Sequence[np.ndarray] | None = None,
     ) -> None:
-        """Atomically swap a source file's rows (documents, chunks, search columns, vocabulary,
-        manifest) in one transaction."""
+        """Atomically swap a source file's rows (documents, chunks, unit vectors, search
+        columns, vocabulary, manifest) in one transaction."""
         clean_counts = word_counts(c.text for c in chunks)
         with self.transaction() as c:
             old_clean, old_raw = self._delete_file_rows(c, path)
@@ -238,6 +241,8 @@ class PostgresArchive(PostgresLexical, PostgresReading):
                 "to_tsvector(%s::regconfig, %s))",
                 [chunk_row(ch, path, i) for i, ch in enumerate(chunks)],
             )
+            c.cursor().executemany("INSERT INTO unit_vectors VALUES (%s, %s, %s, %s)",
+                                   packed_rows(path, [ch.chunk_id for ch in chunks], unit_vectors))
             c.execute(INDEX_GRAMS.format(where="c.source_path = %s"), (path,))  # type: ignore[arg-type]
             # net changes, each table in one statement in word order: concurrent writers lock
             # the rows they share in the same order, so they wait for each other, never deadlock
@@ -257,6 +262,19 @@ class PostgresArchive(PostgresLexical, PostgresReading):
                  json.dumps(clean_counts, ensure_ascii=False), time.time()),
             )
 
+    def put_unit_vectors(self, path: str, chunk_ids: Sequence[str], vectors: Sequence[Any]) -> None:
+        """Store the unit vectors of chunks of ``path`` that are indexed already."""
+        with self.transaction() as c:
+            c.cursor().executemany(
+                "INSERT INTO unit_vectors VALUES (%s, %s, %s, %s) ON CONFLICT (chunk_id) DO UPDATE SET "
+                "n = excluded.n, vectors = excluded.vectors", packed_rows(path, chunk_ids, vectors))
+
+    def put_word_vectors(self, vectors: Mapping[str, np.ndarray]) -> None:
+        """Store word vectors (a word stored already keeps its vector: it is the same)."""
+        with self.transaction() as c:
+            c.cursor().executemany("INSERT INTO word_vectors VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                                   packed_words(vectors))
+
     def remove_file(self, path: str) -> int:
         """Delete a source file's rows everywhere; returns its former chunk count."""
         with self.transaction() as c:
@@ -272,8 +290,8 @@ class PostgresArchive(PostgresLexical, PostgresReading):
         """Delete a file's documents and chunks; returns the word counts it had added."""
         c.execute("DELETE FROM chunk_grams WHERE seq IN (SELECT seq FROM chunks WHERE source_path = %s)",
                   (path,))
-        c.execute("DELETE FROM chunks WHERE source_path = %s", (path,))
-        c.execute("DELETE FROM documents WHERE source_path = %s", (path,))
+        for table in ("chunks", "unit_vectors", "documents"):
+            c.execute(f"DELETE FROM {table} WHERE source_path = %s", (path,))  # type: ignore[arg-type]
         row = c.execute("SELECT clean_counts, raw_counts FROM files WHERE path = %s",
                         (path,)).fetchone()
         if not row:

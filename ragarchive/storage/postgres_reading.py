@@ -7,9 +7,13 @@ from its ``jsonb`` column.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ..types import ChunkRow
+from .unit_vectors import unpacked, unpacked_words
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 class PostgresReading:
@@ -55,6 +59,23 @@ class PostgresReading:
         )
         found = {r[0]: ChunkRow(doc_id=r[1], ord=r[2], text=r[3], meta=r[4]) for r in rows}
         return {i: found[i] for i in ids if i in found}
+
+    def unit_vectors(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """chunk_id -> its scoring units' stored vectors, for the ids that have them."""
+        ids = list(dict.fromkeys(chunk_ids))
+        return unpacked(self._rows(
+            "SELECT chunk_id, n, vectors FROM unit_vectors WHERE chunk_id = ANY(%s)", (ids,)))
+
+    def word_vectors(self, words: Sequence[str]) -> dict[str, np.ndarray]:
+        """word -> its stored vector, for the words that have one."""
+        return unpacked_words(self._rows(
+            "SELECT word, vector FROM word_vectors WHERE word = ANY(%s)", (list(dict.fromkeys(words)),)))
+
+    def files_without_units(self) -> set[str]:
+        """Indexed files with chunks but no unit vectors (indexed before they were stored)."""
+        return {r[0] for r in self._rows(
+            "SELECT path FROM files WHERE status = 'indexed' AND chunk_ids != '[]' AND NOT EXISTS "
+            "(SELECT 1 FROM unit_vectors u WHERE u.source_path = files.path)")}
 
     def date_range(self) -> tuple[str, str] | None:
         row = self._rows(

@@ -16,6 +16,10 @@ a search reads the postings of the question's trigrams only. Version 1 filtered 
 ``pg_trgm`` regular expression of the trigrams instead, which admitted nearly every chunk and
 cost 0.5 s a question at 10,000 chunks (bench/pg_scale.py); ``pg_trgm`` stays installed for
 archives at version 1 until they migrate.
+
+Unit and word vectors (version 3): ``unit_vectors`` holds each chunk's scoring units' vectors,
+``word_vectors`` the salient words' (``storage/unit_vectors.py``); a catalogue that migrates gets
+them empty, and its questions embed what they need as before until its files are ingested again.
 """
 
 from __future__ import annotations
@@ -96,6 +100,12 @@ MIGRATIONS: dict[int, list[str]] = {
         "CREATE INDEX chunk_grams_seq ON chunk_grams (seq)",
         "CREATE UNIQUE INDEX chunks_seq ON chunks (seq)",
         "DROP INDEX chunks_trigrams",
+    ],
+    3: [
+        "CREATE TABLE unit_vectors (chunk_id text PRIMARY KEY, source_path text NOT NULL, "
+        "n integer NOT NULL, vectors bytea NOT NULL)",
+        "CREATE INDEX unit_vectors_source ON unit_vectors (source_path)",
+        "CREATE TABLE word_vectors (word text PRIMARY KEY, vector bytea NOT NULL)",
     ],
 }
 LATEST = max(MIGRATIONS)

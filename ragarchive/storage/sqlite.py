@@ -17,7 +17,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from ..errors import EmbedderMismatchError
 from ..text.tokens import word_counts
@@ -30,6 +30,10 @@ from .sqlite_lexical import (
     index_chunks,
     unindex_chunks,
 )
+from .sqlite_units import UNITS_SCHEMA, SQLiteUnits, write_units
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SCHEMA_VERSION = 1
 
@@ -53,10 +57,10 @@ CREATE TABLE IF NOT EXISTS chunks (
     ord INTEGER NOT NULL, text TEXT NOT NULL, metadata TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source_path);
-""" + LEXICAL_SCHEMA
+""" + LEXICAL_SCHEMA + UNITS_SCHEMA
 
 
-class ArchiveDB(SQLiteLexical):
+class ArchiveDB(SQLiteLexical, SQLiteUnits):
     """Catalogue and lexical index of one archive, in ``<archive>/archive.sqlite``
     (the ``ArchiveStore`` protocol)."""
 
@@ -68,9 +72,7 @@ class ArchiveDB(SQLiteLexical):
         self.path = path
         try:
             # serialized SQLite (threadsafety 3): the ask service may be called from UI threads
-            self.conn = sqlite3.connect(
-                path, timeout=30, isolation_level=None, check_same_thread=False
-            )
+            self.conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.executescript(_SCHEMA)
@@ -198,8 +200,10 @@ class ArchiveDB(SQLiteLexical):
         warnings: list[str],
         timings: dict[str, float],
         raw_counts: Counter[str],
+        unit_vectors: Sequence[np.ndarray] | None = None,
     ) -> None:
-        """Atomically swap a source file's rows (documents, chunks, FTS, vocab, manifest)."""
+        """Atomically swap a source file's rows (documents, chunks, unit vectors, FTS, vocab,
+        manifest)."""
         clean_counts = word_counts(c.text for c in chunks)
         with self.transaction() as c:
             self._delete_file_rows(c, path)
@@ -216,24 +220,17 @@ class ArchiveDB(SQLiteLexical):
                     "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
                     (ch.chunk_id, ch.doc_id, path, i, ch.text, meta),
                 )
+            write_units(c, path, [ch.chunk_id for ch in chunks], unit_vectors)
             index_chunks(c, chunks)
             add_counts(c, "vocab", clean_counts, +1)
             add_counts(c, "raw_vocab", raw_counts, +1)
             _next_generation(c)
             c.execute(
                 "INSERT OR REPLACE INTO files VALUES (?, ?, ?, 'indexed', NULL, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    path,
-                    file_hash,
-                    kind,
-                    json.dumps(warnings, ensure_ascii=False),
-                    len(documents),
-                    json.dumps([ch.chunk_id for ch in chunks]),
-                    json.dumps(timings),
-                    json.dumps(raw_counts, ensure_ascii=False),
-                    json.dumps(clean_counts, ensure_ascii=False),
-                    time.time(),
-                ),
+                (path, file_hash, kind, json.dumps(warnings, ensure_ascii=False), len(documents),
+                 json.dumps([ch.chunk_id for ch in chunks]), json.dumps(timings),
+                 json.dumps(raw_counts, ensure_ascii=False),
+                 json.dumps(clean_counts, ensure_ascii=False), time.time()),
             )
 
     def remove_file(self, path: str) -> int:
@@ -247,8 +244,8 @@ class ArchiveDB(SQLiteLexical):
     def _delete_file_rows(self, c: sqlite3.Connection, path: str) -> int:
         ids = [r[0] for r in c.execute("SELECT chunk_id FROM chunks WHERE source_path=?", (path,))]
         unindex_chunks(c, ids)
-        c.execute("DELETE FROM chunks WHERE source_path=?", (path,))
-        c.execute("DELETE FROM documents WHERE source_path=?", (path,))
+        for table in ("chunks", "unit_vectors", "documents"):
+            c.execute(f"DELETE FROM {table} WHERE source_path=?", (path,))
         row = c.execute("SELECT clean_counts, raw_counts FROM files WHERE path=?", (path,)).fetchone()
         if row:
             add_counts(c, "vocab", Counter(json.loads(row[0])), -1)
@@ -334,10 +331,8 @@ class ArchiveDB(SQLiteLexical):
 
     def languages(self) -> list[str]:
         """The archive's document languages, commonest first (``und`` left out)."""
-        rows = self.conn.execute(
-            "SELECT language, count(*) AS n FROM documents WHERE language != 'und' "
-            "GROUP BY language ORDER BY n DESC"
-        )
+        rows = self.conn.execute("SELECT language, count(*) AS n FROM documents WHERE language != 'und' "
+                                 "GROUP BY language ORDER BY n DESC")
         return [r[0] for r in rows if r[0]]
 
     def newspapers(self) -> list[str]:
@@ -346,8 +341,7 @@ class ArchiveDB(SQLiteLexical):
         rows = self.conn.execute(
             "SELECT name, count(*) AS n FROM (SELECT CASE WHEN coalesce(newspaper, '') != '' "
             "THEN newspaper ELSE title END AS name FROM documents) "
-            "WHERE coalesce(name, '') != '' GROUP BY name ORDER BY n DESC, name"
-        )
+            "WHERE coalesce(name, '') != '' GROUP BY name ORDER BY n DESC, name")
         return [r[0] for r in rows]
 
     def filtered_chunk_ids(
@@ -389,7 +383,5 @@ class ArchiveDB(SQLiteLexical):
 
 def _next_generation(c: sqlite3.Connection) -> None:
     """Move ``content_key`` on (inside the transaction that changes the indexed content)."""
-    c.execute(
-        "INSERT INTO meta VALUES ('content_generation', '1') ON CONFLICT(key) DO UPDATE SET "
-        "value = CAST(value AS INTEGER) + 1"
-    )
+    c.execute("INSERT INTO meta VALUES ('content_generation', '1') ON CONFLICT(key) DO UPDATE SET "
+              "value = CAST(value AS INTEGER) + 1")

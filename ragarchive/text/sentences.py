@@ -61,6 +61,26 @@ def split_units(text: str, max_chars: int = MAX_UNIT_CHARS) -> list[str]:
     return [re.sub(r"\s+", " ", text[a:b]).strip() for a, b in unit_bounds(text, max_chars)]
 
 
+MIN_SCORED_CHARS = 20  # shorter units (headings, page furniture) are not scored as evidence
+EMBED_CHARS = 240  # a unit is embedded by its first characters (OCR runs can be long)
+
+
+def scoring_units(text: str, title: str) -> list[str]:
+    """The units of a passage or chunk that the reader scores against a question: its reading
+    units without the article's title line a chunk starts with, at least ``MIN_SCORED_CHARS``
+    long. The ingest embeds these of every chunk (each by its first ``EMBED_CHARS``), so a
+    question finds its passages' unit vectors stored instead of embedding them."""
+    units = (_strip_title(u, title) for u in split_units(text))
+    return [u for u in units if len(u) >= MIN_SCORED_CHARS]
+
+
+def _strip_title(unit: str, title: str) -> str:
+    """Chunks start with the article's title line; a quote should not."""
+    if title and unit.startswith(title) and len(unit) > len(title) + 20:
+        return unit[len(title) :].strip()
+    return unit
+
+
 def _sentence_bounds(text: str) -> list[tuple[int, int]]:
     """Sentence offsets in ``text`` (see the module docstring; line breaks count as spaces)."""
     protected = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]

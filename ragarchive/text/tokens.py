@@ -23,6 +23,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from .stopwords import is_stopword
+
 LETTER_RUN = re.compile(r"[^\W\d_]+", re.UNICODE)
 QUESTION_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 SPAN_WORD = re.compile(r"[^\W\d_][\w'’]*", re.UNICODE)
@@ -41,3 +43,18 @@ def word_counts(texts: Iterable[str]) -> Counter[str]:
 def trigrams(word: str) -> list[str]:
     """The character trigrams of ``word`` (as the FTS5 trigram index cuts it)."""
     return [word[i : i + 3] for i in range(len(word) - 2)]
+
+
+_INVERSION = re.compile(r"(?:-t)?-(?:il|elle|ils|elles|on|je|tu|nous|vous|ce)$")
+
+
+def content_terms(text: str) -> list[str]:
+    """Words that carry meaning: not function words of de/fr/en, at least 3 letters."""
+    seen: dict[str, None] = {}
+    for word in QUESTION_WORD.findall(text):
+        w = word.lower().strip("'’-")
+        w = re.sub(r"^(?:l|d|qu|j|n|s|c)['’]", "", w)  # French elision: l'église → église
+        w = _INVERSION.sub("", w)  # French inversion: a-t-elle → a, brûla-t-il → brûla
+        if len(w) >= 3 and not is_stopword(w):
+            seen.setdefault(w, None)
+    return list(seen)

@@ -117,6 +117,38 @@ def test_rerun_is_free_and_changes_replace_chunks(tmp_path: Path) -> None:
     assert {r["doc_id"] for r in changed.db.documents()}.isdisjoint({"rec-1", "rec-2", "rec-3"})
 
 
+def test_files_indexed_without_unit_vectors_get_them_on_the_next_run(tmp_path: Path) -> None:
+    """An archive of an older ragarchive has no unit or word vectors: ingesting the same folder
+    again embeds only the units and words of its unchanged files (not their chunks) and stores
+    what a new ingest would have stored."""
+    import numpy as np
+
+    src = _batch(tmp_path / "src")
+    settings = _settings(tmp_path)
+    first = build_ingestor(settings)
+    assert first.run([src]).ok
+    ids = first.db.chunk_ids()
+    stored = first.db.unit_vectors(ids)
+    assert sorted(stored) == sorted(ids) and all(len(v) for v in stored.values())
+    with first.db.transaction() as c:
+        c.execute("DELETE FROM unit_vectors WHERE source_path LIKE ?", (f"%{os.sep}ecole.txt",))
+        c.execute("DELETE FROM unit_vectors WHERE source_path LIKE ?", (f"%{os.sep}export.jsonl",))
+        c.execute("DELETE FROM word_vectors")
+    assert len(first.db.files_without_units()) == 2
+
+    again = build_ingestor(settings)
+    report = again.run([src])
+    assert report.count("unchanged") == 3 and report.units_added == 2
+    assert report.embedded_chunks == 0  # the chunks' own vectors stay
+    assert again.db.files_without_units() == set()
+    restored = again.db.unit_vectors(ids)
+    assert sorted(restored) == sorted(ids)
+    assert all(np.allclose(restored[i], stored[i], atol=2e-3) for i in ids)
+    # and the salient words of those two files, for the cross-lingual expansion
+    assert "remich" in again.db.word_vectors(["remich"])
+    assert build_ingestor(settings).run([src]).units_added == 0
+
+
 def test_the_audit_fingerprint_follows_the_index_while_the_service_runs(tmp_path: Path) -> None:
     """The service caches its counts by content generation: a removal must still show."""
     src = _batch(tmp_path / "src")

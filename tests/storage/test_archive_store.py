@@ -188,3 +188,38 @@ def test_claims(store: ArchiveStore, tmp_path: Path) -> None:
             other.close()  # its claims end with its connection
         assert store.claim_file("/b.txt")
     store.release_file("/a.txt")
+
+
+def test_unit_vectors_are_stored_replaced_and_removed_with_their_file(store: ArchiveStore) -> None:
+    import numpy as np
+
+    chunks = [_chunk(1, "Die Regierung beschloss"), _chunk(2, "Hochwasser")]
+    rng = np.random.default_rng(0)
+    first = [rng.standard_normal((3, 8)).astype(np.float32), np.empty((0, 8), dtype=np.float32)]
+    docs = [_doc(1), _doc(2)]
+    store.replace_file(path="/a.txt", file_hash="h", kind="text", documents=docs, chunks=chunks,
+                       warnings=[], timings={}, raw_counts=Counter(), unit_vectors=first)
+    found = store.unit_vectors(["doc1#0", "doc2#0", "nope#0"])
+    assert set(found) == {"doc1#0", "doc2#0"} and found["doc2#0"].shape[0] == 0
+    assert found["doc1#0"].dtype == np.float32
+    assert np.allclose(found["doc1#0"], first[0], atol=2e-3)  # kept as float16
+    # a new version of the file without vectors leaves none of the old ones behind
+    _put(store, "/a.txt", chunks)
+    assert store.unit_vectors(["doc1#0", "doc2#0"]) == {}
+    store.replace_file(path="/a.txt", file_hash="h", kind="text", documents=docs, chunks=chunks,
+                       warnings=[], timings={}, raw_counts=Counter(), unit_vectors=first)
+    store.remove_file("/a.txt")
+    assert store.unit_vectors(["doc1#0"]) == {}
+
+
+def test_word_vectors_are_kept_once_per_word(store: ArchiveStore) -> None:
+    import numpy as np
+
+    a, b = np.full(8, 0.5, dtype=np.float32), np.full(8, -0.25, dtype=np.float32)
+    store.put_word_vectors({"brücke": a, "pont": b})
+    store.put_word_vectors({"brücke": b})  # a word's vector is the same wherever it came from
+    found = store.word_vectors(["brücke", "pont", "bridge"])
+    assert sorted(found) == ["brücke", "pont"]
+    assert np.array_equal(found["brücke"], a) and np.array_equal(found["pont"], b)
+    store.put_word_vectors({})
+    assert store.word_vectors([]) == {}
