@@ -251,7 +251,9 @@ def _shared_section(workers: dict | None, pg: dict | None) -> list[str]:
         out += ["", "The trigram list reads postings (`chunk_grams`, schema version 2), as FTS5 does; "
                 "before that a `pg_trgm` regular-expression filter admitted nearly every chunk and "
                 "the lexical stage cost 0.48 s a question here (p50 0.83 s). The postings make the "
-                "PostgreSQL catalogue about ten times SQLite's size.", ""]
+                f"PostgreSQL catalogue {pg['move']['catalogue_mb'] / pg['sqlite_catalogue_mb']:.1f} times "
+                "SQLite's size. Both catalogues hold the sentence and word vectors the ingest stores "
+                "for questions (schema version 3).", ""]
     return out
 
 

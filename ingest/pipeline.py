@@ -118,7 +118,8 @@ class Ingestor:
             if todo:
                 self._connect()
             # files an older ragarchive indexed without unit vectors get them (ingest/units.py)
-            stale = {str(s.path) for s in sources if s not in todo} & self.db.files_without_units()
+            stale = ({str(s.path) for s in sources if s not in todo} & self.db.files_without_units()
+                     if self.settings.embedder.question_vectors else set())
             progress.start(len(todo) + len(stale))
             done = 0
             try:
@@ -198,9 +199,10 @@ class Ingestor:
         self._within(path, 0.9, f"embedding {len(prepared.chunks)} chunks")
         t_embed = time.perf_counter()
         vectors = self.embedder.embed_documents([c.text for c in prepared.chunks])
-        # questions then embed none of these chunks' sentences and words (ingest/units.py)
-        unit_vectors = embed_units(self.embedder, [(c.text, c.title or "") for c in prepared.chunks])
-        store_word_vectors(self.db, self.embedder, [(c.language, c.text) for c in prepared.chunks])
+        unit_vectors = None
+        if self.settings.embedder.question_vectors:  # questions then embed none of these (units.py)
+            unit_vectors = embed_units(self.embedder, [(c.text, c.title or "") for c in prepared.chunks])
+            store_word_vectors(self.db, self.embedder, [(c.language, c.text) for c in prepared.chunks])
         report.embed_seconds += time.perf_counter() - t_embed
         report.embedded_chunks += len(prepared.chunks)
         prepared.timings["embed"] = time.perf_counter() - t_embed

@@ -37,6 +37,14 @@ class EmbedderSettings(BaseModel):
     threads: int = Field(0, ge=0, description="CPU threads for the embedder (0 = all cores).")
     # App servers answer on CPU; a GPU machine doing bulk ingest sets "cuda". The device does
     # not enter the fingerprint: the same model gives the same vectors (to float rounding).
+    # Questions then embed only themselves (docs/benchmarks.md, issue 18): the ingest embeds
+    # about 2.3x as much, a new question about a fifth. Off for a bulk ingest of an archive that
+    # few will ask; a later ingest with it on adds the vectors to the files indexed without them.
+    question_vectors: bool = Field(
+        True,
+        description="At ingest, also embed each chunk's sentences and the archive's salient words "
+        "and store their vectors, so that a question embeds only itself.",
+    )
     device: str = Field(
         "cpu",
         pattern=r"^(cpu|cuda(:\d+)?|mps)$",

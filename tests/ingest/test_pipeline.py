@@ -149,6 +149,18 @@ def test_files_indexed_without_unit_vectors_get_them_on_the_next_run(tmp_path: P
     assert build_ingestor(settings).run([src]).units_added == 0
 
 
+def test_without_question_vectors_the_archive_answers_and_a_later_run_adds_them(tmp_path: Path) -> None:
+    src = _batch(tmp_path / "src")
+    off = build_ingestor(_settings(tmp_path, embedder={"question_vectors": False}))
+    assert off.run([src]).ok
+    assert off.db.unit_vectors(off.db.chunk_ids()) == {} and off.db.word_vectors(["remich"]) == {}
+    assert len(off.db.files_without_units()) == 3
+    assert build_ingestor(_settings(tmp_path, embedder={"question_vectors": False})).run([src]).units_added == 0
+    result = build_ask_service(_settings(tmp_path)).ask("Wann wurde die Brücke in Bernkastel beschlossen?")
+    assert result.decision in ("answer", "refuse") and result.passages  # asked, units embedded live
+    assert build_ingestor(_settings(tmp_path)).run([src]).units_added == 3
+
+
 def test_the_audit_fingerprint_follows_the_index_while_the_service_runs(tmp_path: Path) -> None:
     """The service caches its counts by content generation: a removal must still show."""
     src = _batch(tmp_path / "src")
