@@ -152,6 +152,7 @@ def test_a_version_1_catalogue_migrates_to_trigram_postings(postgres_server) -> 
         conn.execute("DROP INDEX chunks_seq")
         conn.execute("CREATE INDEX chunks_trigrams ON chunks USING gin (folded public.gin_trgm_ops)")
         conn.execute("DROP TABLE unit_vectors")  # version 3's
+        conn.execute("DROP TABLE word_vectors")
         conn.execute("DELETE FROM schema_migrations WHERE version >= 2")
     db = PostgresArchive(url, "old")
     try:

@@ -38,7 +38,9 @@ def unpacked(rows: Iterable[tuple[str, int, bytes]]) -> dict[str, np.ndarray]:
 
 
 def packed_words(vectors: Mapping[str, np.ndarray]) -> list[tuple[str, bytes]]:
-    return [(word, _pack(v)) for word, v in vectors.items()]
+    """Rows in word order: ingest workers that store the same new words at once then wait for
+    each other instead of deadlocking (as the vocabulary's running totals do)."""
+    return [(word, _pack(vectors[word])) for word in sorted(vectors)]
 
 
 def unpacked_words(rows: Iterable[tuple[str, bytes]]) -> dict[str, np.ndarray]:
