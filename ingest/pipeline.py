@@ -35,7 +35,7 @@ from typing import Any, Callable
 
 from ragarchive import __version__
 from ragarchive.config import Settings
-from ragarchive.embedding import Embedder, embed_units
+from ragarchive.embedding import Embedder
 from ragarchive.errors import (
     CatalogueUnavailableError, ChromaUnavailableError, IndexWriteError, MissingToolError,
     ParseError, RagArchiveError,
@@ -48,7 +48,7 @@ from ragarchive.types import Chunk, Document, DocumentRow
 from .chunking import make_chunks, split_text
 from .discover import SourceFile, discover
 from .report import FileReport, IngestReport, NoProgress, Progress, reason
-from .units import add_missing_units, store_word_vectors
+from .units import add_missing_units, question_vectors
 from .writers import archive_lock
 
 __all__ = ["Ingestor", "archive_lock"]
@@ -201,8 +201,8 @@ class Ingestor:
         vectors = self.embedder.embed_documents([c.text for c in prepared.chunks])
         unit_vectors = None
         if self.settings.embedder.question_vectors:  # questions then embed none of these (units.py)
-            unit_vectors = embed_units(self.embedder, [(c.text, c.title or "") for c in prepared.chunks])
-            store_word_vectors(self.db, self.embedder, [(c.language, c.text) for c in prepared.chunks])
+            unit_vectors = question_vectors(
+                self.db, self.embedder, [(c.text, c.title or "", c.language) for c in prepared.chunks])
         report.embed_seconds += time.perf_counter() - t_embed
         report.embedded_chunks += len(prepared.chunks)
         prepared.timings["embed"] = time.perf_counter() - t_embed

@@ -10,22 +10,28 @@ chunks' own vectors stay), each file under the claim that keeps other workers of
 from __future__ import annotations
 
 import json
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from ragarchive.embedding import Embedder, embed_units
 from ragarchive.storage.protocols import ArchiveStore
 from ragarchive.text.salient import salient_words
 
+if TYPE_CHECKING:
+    import numpy as np
 
-def store_word_vectors(db: ArchiveStore, embedder: Embedder, texts: Sequence[tuple[str, str]]) -> int:
-    """Embed and store the salient words of the (language, text) chunks that the archive has
-    no vector for yet, as the cross-lingual expansion would embed them; returns how many."""
-    words = salient_words(texts)
+ChunkText = tuple[str, str, str]  # a chunk's text, its article's title, its language
+
+
+def question_vectors(db: ArchiveStore, embedder: Embedder, chunks: Sequence[ChunkText]) -> list[np.ndarray]:
+    """For one file's (text, title, language) chunks: store the vectors of their salient words
+    that the archive lacks, as the cross-lingual expansion would embed them, and return each
+    chunk's unit vectors for its catalogue row."""
+    words = salient_words([(language, text) for text, _, language in chunks])
     known = db.word_vectors(words)
     new = [w for w in words if w not in known]
     if new:
         db.put_word_vectors(dict(zip(new, embedder.embed_documents(new))))
-    return len(new)
+    return embed_units(embedder, [(text, title) for text, title, _ in chunks])
 
 
 def add_missing_units(
@@ -45,9 +51,9 @@ def add_missing_units(
             ids = json.loads(record["chunk_ids"])
             rows = db.chunk_rows(ids)
             ids = [i for i in ids if i in rows]
-            pairs = [(rows[i].text, rows[i].meta.get("title") or "") for i in ids]
-            store_word_vectors(db, embedder(), [(rows[i].meta.get("language", "und"), rows[i].text) for i in ids])
-            db.put_unit_vectors(path, ids, embed_units(embedder(), pairs))
+            chunks = [(rows[i].text, rows[i].meta.get("title") or "", rows[i].meta.get("language", "und"))
+                      for i in ids]
+            db.put_unit_vectors(path, ids, question_vectors(db, embedder(), chunks))
             done += 1
         finally:
             db.release_file(path)

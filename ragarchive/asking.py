@@ -30,7 +30,7 @@ from .results import AskResult, Citation
 from .retrieval.fuse import Passage
 from .retrieval.query import Filters, analyse_question
 from .retrieval.retriever import HybridRetriever, Retrieval
-from .text.sentences import EMBED_CHARS, scoring_units
+from .text.sentences import embedded_units
 
 
 # Sentence vectors kept per service: 4096 × 384 float32 ≈ 6 MB, plus the texts (≤ 240
@@ -206,9 +206,9 @@ class AskService:
         found: dict[str, Any] = {}
         for cid, vectors in self.retriever.db.unit_vectors(ids).items():
             row = retrieval.chunks.get(cid)
-            units = scoring_units(row.text, row.meta.get("title") or "") if row else []
+            units = embedded_units(row.text, row.meta.get("title") or "") if row else []
             if len(units) == len(vectors):
-                found.update((u[:EMBED_CHARS], v) for u, v in zip(units, vectors))
+                found.update(zip(units, vectors))
         self._sentence_vectors.put(found, self.retriever.embedder.fingerprint)
         retrieval.timings["units"] = time.perf_counter() - t
 

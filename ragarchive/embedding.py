@@ -49,9 +49,9 @@ def embed_units(embedder: Embedder, chunks: Sequence[tuple[str, str]]) -> list[n
     (text, title), each by its first ``EMBED_CHARS``, as a question scores them), the distinct
     units in one call. Stored with the chunks (``storage/unit_vectors.py``) so that questions do
     not embed them."""
-    from .text.sentences import EMBED_CHARS, scoring_units
+    from .text.sentences import embedded_units
 
-    units = [[u[:EMBED_CHARS] for u in scoring_units(text, title)] for text, title in chunks]
+    units = [embedded_units(text, title) for text, title in chunks]
     distinct = list(dict.fromkeys(u for texts in units for u in texts))
     found = dict(zip(distinct, embedder.embed_documents(distinct))) if distinct else {}
     empty = np.empty((0, embedder.dim), dtype=np.float32)

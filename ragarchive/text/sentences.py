@@ -74,6 +74,12 @@ def scoring_units(text: str, title: str) -> list[str]:
     return [u for u in units if len(u) >= MIN_SCORED_CHARS]
 
 
+def embedded_units(text: str, title: str) -> list[str]:
+    """The texts the embedder gets for ``scoring_units``: one rule for the ingest that stores
+    their vectors and the question that looks them up by these texts."""
+    return [u[:EMBED_CHARS] for u in scoring_units(text, title)]
+
+
 def _strip_title(unit: str, title: str) -> str:
     """Chunks start with the article's title line; a quote should not."""
     if title and unit.startswith(title) and len(unit) > len(title) + 20:
