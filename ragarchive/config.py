@@ -143,7 +143,15 @@ class RetrievalSettings(BaseModel):
     # rarest few; below it (every development archive) nothing changes.
     lexical_max_occurrences: int = Field(
         20000, ge=1, description="Words and trigrams more frequent than this in the archive are "
-        "not searched lexically (the query's rarest few always are)."
+        "not searched lexically (the query's rarest few are, within the postings budget)."
+    )
+    # The cap bounds each term, not a search: under it, a question's many mid-frequency
+    # trigrams still read postings in proportion to the archive until each reaches the cap
+    # (PostgreSQL, 30k chunks: 0.25 s a question). The budget bounds what one search reads,
+    # spent rarest term first, so its cost stops growing with the archive (docs/benchmarks.md).
+    lexical_postings_budget: int = Field(
+        100_000, ge=1, description="Occurrences one lexical search may read: its terms are "
+        "searched rarest first while their archive counts together stay within this."
     )
     passages: int = Field(5, ge=1, le=20, description="Evidence passages given to the generator.")
     cross_lingual_similarity: float = Field(

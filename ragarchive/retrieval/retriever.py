@@ -208,12 +208,13 @@ class HybridRetriever:
 
     def _lexical(self, text: str, allowed: set[str] | None, trigram: bool = False) -> list[tuple[str, float]]:
         n = self.settings.per_list
-        cap = self.settings.lexical_max_occurrences
+        limits = {"cap": self.settings.lexical_max_occurrences,
+                  "budget": self.settings.lexical_postings_budget}
         if trigram:
-            prune = partial(prune_common, counts=self.vocab.trigram_counts, cap=cap, keep=KEEP_TRIGRAMS)
+            prune = partial(prune_common, counts=self.vocab.trigram_counts, keep=KEEP_TRIGRAMS, **limits)
             search = partial(self.db.search_trigrams, prune=prune)
         else:
-            prune = partial(prune_common, counts=self.vocab.counts, cap=cap, keep=KEEP_WORDS)
+            prune = partial(prune_common, counts=self.vocab.counts, keep=KEEP_WORDS, **limits)
             search = partial(self.db.search_words, prune=prune)
         if allowed is None:
             return search(text, n)
@@ -232,12 +233,23 @@ class HybridRetriever:
         return RankedList(f"{origin}/{kind}", origin, kind, weight, hits)
 
 
-def prune_common(terms: list[str], counts: Mapping[str, int], cap: int, keep: int) -> list[str]:
-    """The terms worth their postings: those at most ``cap`` times in the archive, and the
-    ``keep`` rarest whatever their count (so a question made only of common words is still
-    searched). See ``RetrievalSettings.lexical_max_occurrences``."""
-    ranked = sorted(terms, key=lambda t: (counts.get(t, 0), t))
-    return [t for i, t in enumerate(ranked) if i < keep or counts.get(t, 0) <= cap]
+def prune_common(
+    terms: list[str], counts: Mapping[str, int], cap: int, keep: int, budget: int | None = None
+) -> list[str]:
+    """The terms worth their postings, rarest first: those at most ``cap`` times in the archive,
+    and the ``keep`` rarest whatever their count (so a question made only of common words is
+    still searched); and, with a ``budget``, only while their occurrences together stay within
+    it, so that what one search reads does not grow with the archive. See
+    ``RetrievalSettings.lexical_max_occurrences`` and ``lexical_postings_budget``."""
+    out: list[str] = []
+    spent = 0
+    for i, term in enumerate(sorted(terms, key=lambda t: (counts.get(t, 0), t))):
+        n = counts.get(term, 0)
+        if (i >= keep and n > cap) or (budget is not None and spent + n > budget):
+            break  # ranked rarest first: every later term costs at least as much
+        out.append(term)
+        spent += n
+    return out
 
 
 def _language(row: ChunkRow | None) -> str | None:

@@ -30,6 +30,24 @@ def test_ocr_variants_come_from_the_archive_vocabulary() -> None:
     assert "rcgierung" in v.terms and "regierung" in v.terms
 
 
+def test_near_words_are_those_fuzz_ratio_could_accept_with_an_edge_letter_kept() -> None:
+    """``Vocabulary.near`` narrows the fuzzy scan without losing a spelling the ratio accepts,
+    but for one misread at both ends; checked against a scan of the whole vocabulary."""
+    from rapidfuzz import fuzz
+
+    vocab = Vocabulary({w: 1 for w in [
+        "regierung", "rcgierung", "negierung", "regierunq", "negierunq", "regierungen",
+        "regier", "gierung", "regelbahn", "regierungsrath", "r",
+    ]})
+    near = vocab.near("regierung", 75.0)
+    whole = {w for w in vocab.words if fuzz.ratio("regierung", w) >= 75.0}
+    assert whole - set(near) == {"negierunq"}  # misread at both ends: the one not looked for
+    assert near.count("regierung") == 2  # starts and ends like the term: listed under both
+    assert "regelbahn" in near and "r" not in near  # same length, same first letter; too short
+    assert "regierungsrath" in near and "regierungsrath" not in vocab.near("regierung", 80.0)
+    assert {len(w) for w in vocab.near("regierung", 100.0)} == {9}  # only an equal length is 100
+
+
 def test_real_words_are_not_taken_for_misreadings() -> None:
     q = analyse_question("Wann wurde die Bahn eröffnet?", "de")
     v = ocr_variant(q, VOCAB, ["de"])

@@ -33,6 +33,31 @@ def test_prune_common_keeps_rare_terms_and_the_rarest_few_whatever_their_count()
     assert prune_common([], counts, cap=1, keep=2) == []
 
 
+def test_the_postings_budget_bounds_a_search_whatever_the_archive_size() -> None:
+    """Rarest first, terms are taken while their counts together fit the budget; the rarest
+    few are no exception, so no question reads more than the budget, however large the archive."""
+    counts = {"the": 30_000, "und": 25_000, "bridge": 40, "radium": 3}
+    terms = ["the", "bridge", "und", "radium"]
+    assert prune_common(terms, counts, cap=50_000, keep=2, budget=43) == ["radium", "bridge"]
+    assert prune_common(terms, counts, cap=50_000, keep=2, budget=42) == ["radium"]
+    assert prune_common(terms, counts, cap=50_000, keep=4, budget=25_043) == ["radium", "bridge", "und"]
+    assert prune_common(["the", "und"], counts, cap=20_000, keep=1, budget=1000) == []
+    # without a budget, the rarest few are searched whatever they cost
+    assert prune_common(["the", "und"], counts, cap=20_000, keep=1) == ["und"]
+
+
+def test_a_lexical_search_reads_no_more_than_its_budget(retriever) -> None:
+    """Through the retriever: with a budget smaller than the commonest word's count, that word
+    is dropped from the word search and only chunks with the rarer words are found."""
+    counts = retriever.vocab.counts
+    query = Query("valmarbe radium regatta", "en", "words", ["valmarbe", "radium", "regatta"], [])
+    budget = counts["regatta"] + counts["radium"]
+    settings = retriever.settings.model_copy(update={"lexical_postings_budget": budget})
+    bounded = HybridRetriever(retriever.db, retriever.dense, retriever.embedder, settings)
+    hits = [cid for cid, _ in bounded.retrieve(query, expansions=[]).list_named("original/words").hits]
+    assert hits and all(w & {"radium", "regatta"} for w in _words_in(retriever, hits))
+
+
 def _bare_retrieval(variants: list[Variant], lists: list[RankedList] = ()) -> Retrieval:  # type: ignore[assignment]
     query = Query("bridge at Valmarbe", "en", "words", ["bridge", "valmarbe"], [])
     return Retrieval(query, variants, list(lists), [], [], {}, None)
