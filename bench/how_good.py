@@ -82,6 +82,7 @@ def render() -> str:
         out += _reader_section(ask, before, first, second) + _ask_section(ask, nocross, selfcal)
     out += _scale_section(load("scale.json"), load("scale-10k-rebuild.json")) + _load_section(load("load_ui.json"))
     out += _shared_section(load("pg_workers.json"), load("pg_scale.json"))
+    out += _growth_section([load(f"pg_scale_hashing_{n}.json") for n in ("10k", "50k", "200k")])
     if cer:
         out += ["## OCR cleaning", "",
                 f"Character error rate against the verified transcriptions, {cer['documents']} documents: "
@@ -255,6 +256,34 @@ def _shared_section(workers: dict | None, pg: dict | None) -> list[str]:
                 "SQLite's size. Both catalogues hold the sentence and word vectors the ingest stores "
                 "for questions (schema version 3).", ""]
     return out
+
+
+def _growth_section(runs: list[dict | None]) -> list[str]:
+    """The scale archive built with bench/scale.py's bench-only hashing embedder, asked through
+    both catalogues at each size (bench/pg_scale.py --embedder hashing)."""
+    runs = [r for r in runs if r]
+    if not runs:
+        return []
+    out = ["## Growth to 200k chunks, both catalogues (`--embedder hashing`)", "",
+           "The neural embedder replaced by a feature hashing (bench-only, bench/hashing_embedder.py) "
+           "so that 200k chunks can be built on 2 cores; everything else real. Retrieval + gate per "
+           "question, 42 questions a round, rounds alternating between the catalogues; latency and its "
+           "growth are meaningful, answered rates are not.", "",
+           "| chunks | SQLite p50 / p95 | PostgreSQL p50 / p95 | lexical stage SQLite / PostgreSQL | "
+           "catalogue MB SQLite / PostgreSQL | Chroma MB |", "|---|---|---|---|---|---|"]
+    for r in runs:
+        t = r["timings"]
+        cells = ["; ".join(f"{x['p50_s']:.3f} / {x['p95_s']:.3f} s" for x in t[name]) for name in ("sqlite", "postgresql")]
+        lexical = [t[name][-1]["per_stage_mean_s"].get("retrieve.lexical", 0.0) for name in ("sqlite", "postgresql")]
+        out.append(f"| {r['chunks']:,} | {cells[0]} | {cells[1]} | {lexical[0]:.3f} / {lexical[1]:.3f} s | "
+                   f"{r['sqlite_catalogue_mb']:,.0f} / {r['move']['catalogue_mb']:,.0f} | {r['chroma_mb']:,.0f} |")
+    first, last = runs[0], runs[-1]
+    for name in ("sqlite", "postgresql"):
+        base = max(x["p95_s"] for x in first["timings"][name])
+        top = max(x["p95_s"] for x in last["timings"][name])
+        out.append(f"\n{name}: p95({last['chunks']:,}) / p95({first['chunks']:,}) = {top / base:.2f} "
+                   "(worse round of each; target ≤ 1.5)")
+    return out + [""]
 
 
 def _answerable_overall(ask: dict) -> dict:

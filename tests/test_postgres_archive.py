@@ -133,7 +133,7 @@ def test_a_version_1_catalogue_migrates_to_trigram_postings(postgres_server) -> 
     """Version 2 serves the trigram list from postings (chunk_grams) instead of a pg_trgm
     filter: a catalogue written by version 1 gets its postings from its chunks when it is next
     opened, and ranks as before the change (the same rows, now counted by postings). It gets
-    version 3's unit-vector table on the way."""
+    version 3's unit-vector table and version 4's covering postings index on the way."""
     import psycopg
     from psycopg import sql
 
@@ -157,6 +157,11 @@ def test_a_version_1_catalogue_migrates_to_trigram_postings(postgres_server) -> 
     db = PostgresArchive(url, "old")
     try:
         assert db.unit_vectors(["doc1#0"]) == {}  # version 3: the table, empty until re-ingest
+        with psycopg.connect(url) as conn:  # version 4: the postings come from the index alone
+            indexes = dict(conn.execute("SELECT indexname, indexdef FROM pg_indexes WHERE "
+                                        "schemaname = 'old' AND tablename = 'chunk_grams'").fetchall())
+        assert "INCLUDE (seq, tf, dl)" in indexes["chunk_grams_postings"]
+        assert "chunk_grams_gram" not in indexes
         assert db.search_trigrams("Regierung Hochwasser") == before
         assert [c for c, _ in before] == ["doc2#0", "doc1#0"]
         _put(db, "/b.txt", [_chunk(4, "Regierung Regierung Hochwasser")])  # written by version 2

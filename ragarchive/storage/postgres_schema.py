@@ -20,6 +20,13 @@ archives at version 1 until they migrate.
 Unit and word vectors (version 3): ``unit_vectors`` holds each chunk's scoring units' vectors,
 ``word_vectors`` the salient words' (``storage/unit_vectors.py``); a catalogue that migrates gets
 them empty, and its questions embed what they need as before until its files are ingested again.
+
+Covering postings index (version 4): ``chunk_grams_postings`` on ``gram`` includes ``seq``,
+``tf`` and ``dl``, so a trigram search is an index-only scan that reads each trigram's postings
+side by side; with an index on ``gram`` alone, each posting was a heap row somewhere in a table
+that grows with the archive (50k chunks: 0.17 s a search, 0.055 s with the covering index,
+about 480 MB more). Index-only scans need the visibility map, which autovacuum keeps up after
+inserts (PostgreSQL 13+); until it has run, the scan reads the heap too and is only slower.
 """
 
 from __future__ import annotations
@@ -106,6 +113,11 @@ MIGRATIONS: dict[int, list[str]] = {
         "n integer NOT NULL, vectors bytea NOT NULL)",
         "CREATE INDEX unit_vectors_source ON unit_vectors (source_path)",
         "CREATE TABLE word_vectors (word text PRIMARY KEY, vector bytea NOT NULL)",
+    ],
+    4: [
+        # postings read from the index alone, in gram order, instead of a heap row each
+        "CREATE INDEX chunk_grams_postings ON chunk_grams (gram) INCLUDE (seq, tf, dl)",
+        "DROP INDEX chunk_grams_gram",
     ],
 }
 LATEST = max(MIGRATIONS)
