@@ -133,7 +133,8 @@ def test_a_version_1_catalogue_migrates_to_trigram_postings(postgres_server) -> 
     """Version 2 serves the trigram list from postings (chunk_grams) instead of a pg_trgm
     filter: a catalogue written by version 1 gets its postings from its chunks when it is next
     opened, and ranks as before the change (the same rows, now counted by postings). It gets
-    version 3's unit-vector table and version 4's covering postings index on the way."""
+    version 3's unit-vector table, version 4's covering postings index and version 5's word
+    postings on the way."""
     import psycopg
     from psycopg import sql
 
@@ -145,6 +146,7 @@ def test_a_version_1_catalogue_migrates_to_trigram_postings(postgres_server) -> 
     _put(db, "/a.txt", [_chunk(1, "Die Regierung beschloss"), _chunk(2, "Rcgierung und Hochwasser"),
                         _chunk(3, "Ganz anderer Text über den Markt")])
     before = db.search_trigrams("Regierung Hochwasser")
+    words_before = db.search_words("Regierung Hochwasser Markt")
     db.close()
     with psycopg.connect(url, autocommit=True) as conn:  # back to what version 1 left
         conn.execute(sql.SQL("SET search_path TO {}, public").format(sql.Identifier("old")))
@@ -153,6 +155,7 @@ def test_a_version_1_catalogue_migrates_to_trigram_postings(postgres_server) -> 
         conn.execute("CREATE INDEX chunks_trigrams ON chunks USING gin (folded public.gin_trgm_ops)")
         conn.execute("DROP TABLE unit_vectors")  # version 3's
         conn.execute("DROP TABLE word_vectors")
+        conn.execute("DROP TABLE chunk_words")  # version 5's
         conn.execute("DELETE FROM schema_migrations WHERE version >= 2")
     db = PostgresArchive(url, "old")
     try:
@@ -162,6 +165,9 @@ def test_a_version_1_catalogue_migrates_to_trigram_postings(postgres_server) -> 
                                         "schemaname = 'old' AND tablename = 'chunk_grams'").fetchall())
         assert "INCLUDE (seq, tf, dl)" in indexes["chunk_grams_postings"]
         assert "chunk_grams_gram" not in indexes
+        # version 5: the word search reads postings made from the chunks, and ranks as before
+        assert db.search_words("Regierung Hochwasser Markt") == words_before
+        assert len(words_before) == 3  # each chunk holds one of the words
         assert db.search_trigrams("Regierung Hochwasser") == before
         assert [c for c, _ in before] == ["doc2#0", "doc1#0"]
         _put(db, "/b.txt", [_chunk(4, "Regierung Regierung Hochwasser")])  # written by version 2

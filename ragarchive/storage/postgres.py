@@ -29,7 +29,7 @@ from ..types import Chunk, DocumentRow
 from .errors import postgres_error, postgres_where
 from .postgres_lexical import PostgresLexical, add_counts, chunk_row
 from .postgres_reading import PostgresReading
-from .postgres_schema import INDEX_GRAMS, migrate
+from .postgres_schema import INDEX_GRAMS, INDEX_WORDS, migrate
 from .unit_vectors import packed_rows, packed_words
 
 if TYPE_CHECKING:
@@ -243,7 +243,8 @@ class PostgresArchive(PostgresLexical, PostgresReading):
             )
             c.cursor().executemany("INSERT INTO unit_vectors VALUES (%s, %s, %s, %s)",
                                    packed_rows(path, [ch.chunk_id for ch in chunks], unit_vectors))
-            c.execute(INDEX_GRAMS.format(where="c.source_path = %s"), (path,))  # type: ignore[arg-type]
+            for postings in (INDEX_GRAMS, INDEX_WORDS):
+                c.execute(postings.format(where="c.source_path = %s"), (path,))  # type: ignore[arg-type]
             # net changes, each table in one statement in word order: concurrent writers lock
             # the rows they share in the same order, so they wait for each other, never deadlock
             add_counts(c, "vocab", _delta(clean_counts, old_clean))
@@ -288,8 +289,9 @@ class PostgresArchive(PostgresLexical, PostgresReading):
 
     def _delete_file_rows(self, c: psycopg.Connection, path: str) -> tuple[Counter[str], Counter[str]]:
         """Delete a file's documents and chunks; returns the word counts it had added."""
-        c.execute("DELETE FROM chunk_grams WHERE seq IN (SELECT seq FROM chunks WHERE source_path = %s)",
-                  (path,))
+        for postings in ("chunk_grams", "chunk_words"):
+            c.execute(f"DELETE FROM {postings} WHERE seq IN "  # type: ignore[arg-type]
+                      "(SELECT seq FROM chunks WHERE source_path = %s)", (path,))
         for table in ("chunks", "unit_vectors", "documents"):
             c.execute(f"DELETE FROM {table} WHERE source_path = %s", (path,))  # type: ignore[arg-type]
         row = c.execute("SELECT clean_counts, raw_counts FROM files WHERE path = %s",

@@ -8,7 +8,9 @@ dense ones keep the meaning they have with SQLite:
 * words: each chunk's ``tsvector`` is built with its language's configuration (unaccent +
   Snowball stemmer for de/fr/en, ``ra_simple`` otherwise); a query word is normalised by every
   configuration, so it finds its stem in chunks of any language. Unlike FTS5, stop words are not
-  indexed and words match across inflections ("Regierungen" finds "Regierung").
+  indexed and words match across inflections ("Regierungen" finds "Regierung"). The search
+  reads the postings of the query's lexemes in ``chunk_words`` (each chunk's lexemes with
+  their counts, made from the ``tsvector``; postgres_schema.py).
 * trigrams: the postings of the query's trigrams in ``chunk_grams`` (every three-character
   window of each chunk's lower-cased text, counted as FTS5's trigram tokenizer counts them;
   postgres_schema.py), so that "Rcgierung" still shares most trigrams with "Regierung".
@@ -31,25 +33,18 @@ if TYPE_CHECKING:
 
 _TOKEN = re.compile(r"\w+")  # what FTS5's unicode61 tokenizer counts as a token (document length)
 
-_BM25 = """, df AS (SELECT term, count(*)::float8 AS n FROM m GROUP BY term)
-SELECT m.chunk_id, sum(greatest(ln((%(total)s - df.n + 0.5) / (df.n + 0.5)), 1e-6)
-    * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * m.dl / %(avgdl)s))) AS score
-FROM m JOIN df USING (term) GROUP BY m.chunk_id ORDER BY score DESC, m.chunk_id LIMIT %(limit)s"""
-
-_WORDS = """WITH m AS (
-    SELECT c.chunk_id, c.n_words::float8 AS dl, t.lexeme AS term,
-           coalesce(array_length(t.positions, 1), 1)::float8 AS tf
-    FROM chunks c, unnest(c.words) AS t
-    WHERE c.words @@ %(query)s::tsquery AND t.lexeme = ANY(%(terms)s))""" + _BM25
-
-_TRIGRAMS = """WITH m AS (
-    SELECT seq, gram AS term, tf::float8 AS tf, dl::float8 AS dl FROM chunk_grams
-    WHERE gram = ANY(%(terms)s)),
+# BM25 over the postings ({table}: one row per chunk and term, with the term's count in the
+# chunk and the chunk's length) of the question's terms
+_POSTINGS = """WITH m AS (
+    SELECT seq, {term} AS term, tf::float8 AS tf, dl::float8 AS dl FROM {table}
+    WHERE {term} = ANY(%(terms)s)),
 df AS (SELECT term, count(*)::float8 AS n FROM m GROUP BY term),
 s AS (SELECT m.seq, sum(greatest(ln((%(total)s - df.n + 0.5) / (df.n + 0.5)), 1e-6)
     * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * m.dl / %(avgdl)s))) AS score
     FROM m JOIN df USING (term) GROUP BY m.seq ORDER BY score DESC, m.seq LIMIT %(limit)s)
 SELECT c.chunk_id, s.score FROM s JOIN chunks c USING (seq) ORDER BY s.score DESC, c.chunk_id"""
+_WORDS = _POSTINGS.format(table="chunk_words", term="lexeme")
+_TRIGRAMS = _POSTINGS.format(table="chunk_grams", term="gram")
 
 _LEXEMES = """SELECT DISTINCT l FROM unnest(%s::regconfig[]) AS cfg,
     unnest(tsvector_to_array(to_tsvector(cfg, %s))) AS l ORDER BY l"""
@@ -80,8 +75,7 @@ class PostgresLexical:
             if not lexemes:
                 return []  # stop words only
             total, avg_words, _ = self._stats(c)
-            rows = c.execute(_WORDS, {"query": " | ".join(map(_tsquery_term, lexemes)),
-                                      "terms": lexemes, "total": total, "avgdl": avg_words or 1.0,
+            rows = c.execute(_WORDS, {"terms": lexemes, "total": total, "avgdl": avg_words or 1.0,
                                       "limit": limit}).fetchall()
         return [(r[0], float(r[1])) for r in rows]
 
@@ -147,9 +141,3 @@ def add_counts(c: psycopg.Connection, table: str, delta: Counter[str]) -> None:
     gone = [w for w in words if delta[w] < 0]
     if gone:
         c.execute(f"DELETE FROM {table} WHERE word = ANY(%s) AND count <= 0", (gone,))  # type: ignore[arg-type]
-
-
-def _tsquery_term(lexeme: str) -> str:
-    """One lexeme as a quoted tsquery operand (quotes doubled, backslashes escaped)."""
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
-
