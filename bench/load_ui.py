@@ -37,10 +37,17 @@ What it measures and checks:
 
 Exit status 0 only with no errors, a clean audit check and no non-loopback attempt.
 
+With ``--postgres`` the app serves the same archive from a PostgreSQL catalogue: a throwaway
+server from Debian's binaries (``tests/pg_server.py``, on a free loopback port, deleted at the
+end), the demo archive moved into it with ``ragarchive move`` (the vectors stay in the embedded
+Chroma folder) and ``RAGARCHIVE_CATALOGUE__URL`` set for the app; results go to
+``bench/results/load_ui_postgres.json``.
+
 Run (the app and the sessions share the machine; results go to bench/results/load_ui.json):
 
     .venv/bin/python bench/load_ui.py --seconds 60
     .venv/bin/python bench/load_ui.py --sessions 20 --seconds 120 --timeout 300
+    .venv/bin/python bench/load_ui.py --seconds 60 --postgres
 """
 
 from __future__ import annotations
@@ -59,9 +66,10 @@ import threading
 import time
 import urllib.request
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ragarchive.network import is_loopback
 
@@ -186,6 +194,34 @@ def build_demo_archive() -> dict[str, Any]:
         sys.exit(f"ragarchive demo failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     summary = json.loads(proc.stdout)["summary"]
     return {"summary": summary, "seconds": round(time.perf_counter() - t0, 1)}
+
+
+@contextmanager
+def postgres_catalogue(enabled: bool) -> Iterator[dict[str, str]]:
+    """The app's extra environment: with ``enabled``, a throwaway PostgreSQL server holding the
+    demo archive (moved there with ``ragarchive move``), stopped and deleted on exit."""
+    if not enabled:
+        yield {}
+        return
+    sys.path.insert(0, str(REPO / "tests"))
+    from pg_server import SKIP_REASON, PostgresServer, find_bin_dir
+
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        sys.exit(SKIP_REASON)
+    server = PostgresServer(bin_dir)
+    server.start()
+    try:
+        url = server.create_database("load_ui")
+        proc = subprocess.run(
+            [str(CLI), "--data-dir", str(DATA), "--archive", ARCHIVE, "move", "--catalogue-url",
+             url, "--no-progress"], cwd=WORK, capture_output=True, text=True,
+            env={**os.environ, **QUIET_ENV})
+        if proc.returncode != 0:
+            sys.exit(f"ragarchive move failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+        yield {"RAGARCHIVE_CATALOGUE__URL": url}
+    finally:
+        server.stop()
 
 
 def free_port() -> int:
@@ -522,18 +558,17 @@ def print_summary(report: dict[str, Any]) -> None:
           f"{m['cpus']} CPUs; app CPU {report['app'].get('cpu_seconds')} s, "
           f"peak RSS {report['app'].get('peak_rss_mb')} MB; stopped by {report['app']['stopped']}")
     print(f"  non-loopback connection attempts: {len(report['blocked_connections'])}")
-    print(f"  → {RESULTS.relative_to(REPO)}")
 
 
-def write_results(report: dict[str, Any], requests: list[Request]) -> None:
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+def write_results(report: dict[str, Any], requests: list[Request], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     report["requests"] = [
         {k: (round(v, 3) if isinstance(v, float) else v) for k, v in asdict(r).items()
          if k not in ("question",)} for r in requests
     ]
-    tmp = RESULTS.with_suffix(".json.tmp")
+    tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(RESULTS)
+    tmp.replace(path)
 
 
 # ---------------------------------------------------------------------------- main
@@ -550,6 +585,8 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--startup-timeout", type=float, default=300.0)
     ap.add_argument("--embedder-threads", type=int, default=None,
                     help="RAGARCHIVE_EMBEDDER__THREADS for the app (default: the app's default)")
+    ap.add_argument("--postgres", action="store_true",
+                    help="serve the archive from a throwaway PostgreSQL catalogue")
     return ap.parse_args()
 
 
@@ -562,11 +599,26 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _terminate)
     questions = pick_questions(QUESTIONS, args.per_group)
     demo = build_demo_archive()
+    extra_env = ({"RAGARCHIVE_EMBEDDER__THREADS": str(args.embedder_threads)}
+                 if args.embedder_threads is not None else {})
+    with postgres_catalogue(args.postgres) as catalogue_env:
+        report, requests = serve_and_load(args, questions, {**extra_env, **catalogue_env})
+    report["demo_archive"] = demo
+    report["config"]["catalogue"] = "postgresql" if args.postgres else "sqlite"
+    out = RESULTS.with_name("load_ui_postgres.json") if args.postgres else RESULTS
+    write_results(report, requests, out)
+    print_summary(report)
+    print(f"  → {out.relative_to(REPO)}")
+    ok = report["load"]["errors"] == 0 and report["audit"]["ok"] and not BLOCKED
+    return 0 if ok else 1
+
+
+def serve_and_load(args: argparse.Namespace, questions: list[dict[str, Any]],
+                   extra_env: dict[str, str]) -> tuple[dict[str, Any], list[Request]]:
+    """Start the app, warm it up, run the sessions, stop it; the report without the archive."""
     port = free_port()
     url = f"http://{HOST}:{port}"
     log = WORK / "app.log"
-    extra_env = ({"RAGARCHIVE_EMBEDDER__THREADS": str(args.embedder_threads)}
-                 if args.embedder_threads is not None else {})
     app = start_app(port, log, extra_env)
     audit_dir = DATA / "audit"
     sampler = LoadSampler()
@@ -600,7 +652,6 @@ def main() -> int:
                    "questions": len(questions), "question_ids": [q["id"] for q in questions],
                    "api_name": args.api_name, "generator": GENERATOR, "archive": ARCHIVE,
                    "embedder_threads": args.embedder_threads},
-        "demo_archive": demo,
         "app": {"url": url, "startup_seconds": round(startup, 1),
                 "warmup_seconds": round(warm.latency, 1), "stopped": stopped, **resources},
         "machine": {"cpus": os.cpu_count(), **machine},
@@ -608,10 +659,7 @@ def main() -> int:
         "audit": audit,
         "blocked_connections": BLOCKED,
     }
-    write_results(report, requests)
-    print_summary(report)
-    ok = report["load"]["errors"] == 0 and report["audit"]["ok"] and not BLOCKED
-    return 0 if ok else 1
+    return report, requests
 
 
 if __name__ == "__main__":

@@ -156,6 +156,7 @@ def test_a_version_1_catalogue_migrates_to_trigram_postings(postgres_server) -> 
         conn.execute("DROP TABLE unit_vectors")  # version 3's
         conn.execute("DROP TABLE word_vectors")
         conn.execute("DROP TABLE chunk_words")  # version 5's
+        conn.execute("CREATE INDEX chunks_words ON chunks USING gin (words)")  # dropped by 6
         conn.execute("DELETE FROM schema_migrations WHERE version >= 2")
     db = PostgresArchive(url, "old")
     try:
@@ -165,6 +166,9 @@ def test_a_version_1_catalogue_migrates_to_trigram_postings(postgres_server) -> 
                                         "schemaname = 'old' AND tablename = 'chunk_grams'").fetchall())
         assert "INCLUDE (seq, tf, dl)" in indexes["chunk_grams_postings"]
         assert "chunk_grams_gram" not in indexes
+        with psycopg.connect(url) as conn:  # version 6: no word index on the chunks
+            assert not conn.execute("SELECT 1 FROM pg_indexes WHERE schemaname = 'old' "
+                                    "AND indexname = 'chunks_words'").fetchall()
         # version 5: the word search reads postings made from the chunks, and ranks as before
         assert db.search_words("Regierung Hochwasser Markt") == words_before
         assert len(words_before) == 3  # each chunk holds one of the words
