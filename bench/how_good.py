@@ -80,7 +80,7 @@ def render() -> str:
     ]
     if ask:
         out += _reader_section(ask, before, first, second) + _ask_section(ask, nocross, selfcal)
-    out += _scale_section(load("scale.json"), load("scale-10k-rebuild.json")) + _load_section(load("load_ui.json"))
+    out += _scale_section(load("scale.json"), load("scale-10k-rebuild.json")) + _load_section(load("load_ui.json"), load("load_ui_postgres.json"))
     out += _shared_section(load("pg_workers.json"), load("pg_scale.json"))
     out += _growth_section([load(f"pg_scale_hashing_{n}.json") for n in ("10k", "50k", "200k")])
     if cer:
@@ -216,17 +216,21 @@ def _scale_section(scale: dict | None, rebuild: dict | None) -> list[str]:
     return out + [""]
 
 
-def _load_section(report: dict | None) -> list[str]:
-    if not report:
-        return []
-    ld, audit = report["load"], report["audit"]
-    return ["## UI under load (`bench/load_ui.py`)", "",
-            f"{report['config']['sessions']} concurrent sessions for {report['config']['seconds']:g} s: "
-            f"{ld['requests_completed']} questions, {ld['errors']} errors, {ld['throughput_rps']} questions/s, "
-            f"latency p50 {ld['latency_s']['p50']:.1f} s / p95 {ld['latency_s']['p95']:.1f} s (mostly queueing); "
-            f"audit: {audit['matched_one_to_one']} of {ld['requests_completed']} requests matched one record each, "
-            f"{audit['records_without_request']} extra. Machine load average {report['machine']['load1_mean']} "
-            f"on {report['machine']['cpus']} cores.", ""]
+def _load_section(*reports: dict | None) -> list[str]:
+    """bench/load_ui.py, one line per catalogue it was run with (load_ui.json: SQLite;
+    load_ui_postgres.json: --postgres)."""
+    out = []
+    for report in filter(None, reports):
+        ld, audit = report["load"], report["audit"]
+        catalogue = report["config"].get("catalogue", "sqlite")
+        out += [f"{'PostgreSQL' if catalogue == 'postgresql' else 'SQLite'} catalogue: "
+                f"{report['config']['sessions']} concurrent sessions for {report['config']['seconds']:g} s: "
+                f"{ld['requests_completed']} questions, {ld['errors']} errors, {ld['throughput_rps']} questions/s, "
+                f"latency p50 {ld['latency_s']['p50']:.1f} s / p95 {ld['latency_s']['p95']:.1f} s (mostly queueing); "
+                f"audit: {audit['matched_one_to_one']} of {ld['requests_completed']} requests matched one record each, "
+                f"{audit['records_without_request']} extra. Machine load average {report['machine']['load1_mean']} "
+                f"on {report['machine']['cpus']} cores.", ""]
+    return ["## UI under load (`bench/load_ui.py`)", "", *out] if out else []
 
 
 def _shared_section(workers: dict | None, pg: dict | None) -> list[str]:
