@@ -204,14 +204,9 @@ def postgres_catalogue(enabled: bool) -> Iterator[dict[str, str]]:
         yield {}
         return
     sys.path.insert(0, str(REPO / "tests"))
-    from pg_server import SKIP_REASON, PostgresServer, find_bin_dir
+    from pg_server import running_server
 
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        sys.exit(SKIP_REASON)
-    server = PostgresServer(bin_dir)
-    server.start()
-    try:
+    with running_server(sys.exit) as server:
         url = server.create_database("load_ui")
         proc = subprocess.run(
             [str(CLI), "--data-dir", str(DATA), "--archive", ARCHIVE, "move", "--catalogue-url",
@@ -220,8 +215,6 @@ def postgres_catalogue(enabled: bool) -> Iterator[dict[str, str]]:
         if proc.returncode != 0:
             sys.exit(f"ragarchive move failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
         yield {"RAGARCHIVE_CATALOGUE__URL": url}
-    finally:
-        server.stop()
 
 
 def free_port() -> int:

@@ -68,17 +68,10 @@ def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def postgres_server():  # type: ignore[no-untyped-def]
     """A real PostgreSQL server for the session (see tests/pg_server.py), stopped at the end."""
     pytest.importorskip("psycopg", reason="needs psycopg (pip install -e '.[postgres]')")
-    from pg_server import SKIP_REASON, PostgresServer, find_bin_dir
+    from pg_server import running_server
 
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        pytest.skip(SKIP_REASON)
-    server = PostgresServer(bin_dir)
-    server.start()
-    try:
+    with running_server(pytest.skip) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -16,7 +16,9 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable, Iterator
 
 SKIP_REASON = "needs PostgreSQL server binaries (apt install postgresql postgresql-contrib)"
 SUPERUSER, PASSWORD = "ragtest", "s3cret-for-tests"
@@ -30,6 +32,22 @@ def find_bin_dir() -> Path | None:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"),
                    key=lambda p: int(p.split("/")[4]) if p.split("/")[4].isdigit() else 0)
     return Path(found[-1]).parent if found else None
+
+
+@contextmanager
+def running_server(missing: Callable[[str], object]) -> Iterator["PostgresServer"]:
+    """A started server, stopped and its files deleted on exit. Without the binaries,
+    ``missing(SKIP_REASON)``, which is to raise (``pytest.skip``, ``sys.exit``)."""
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        missing(SKIP_REASON)
+        raise RuntimeError(SKIP_REASON)  # ``missing`` did not raise
+    server = PostgresServer(bin_dir)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def free_port() -> int:
