@@ -182,17 +182,22 @@ def pick_questions(path: Path, per_group: int) -> list[dict[str, Any]]:
     return [groups[k][i] for i in range(per_group) for k in keys if i < len(groups[k])]
 
 
+def run_cli(*args: str) -> str:
+    """``ragarchive --data-dir DATA --archive demo ARGS``; its stdout, or exit on a failure."""
+    proc = subprocess.run(
+        [str(CLI), "--data-dir", str(DATA), "--archive", ARCHIVE, *args],
+        cwd=WORK, capture_output=True, text=True, env={**os.environ, **QUIET_ENV},
+    )
+    if proc.returncode != 0:
+        sys.exit(f"ragarchive {args[0]} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return proc.stdout
+
+
 def build_demo_archive() -> dict[str, Any]:
     """``ragarchive demo --json``; unchanged files are skipped, so a re-run takes a second."""
     WORK.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    proc = subprocess.run(
-        [str(CLI), "--data-dir", str(DATA), "--archive", ARCHIVE, "demo", "--json"],
-        cwd=WORK, capture_output=True, text=True, env={**os.environ, **QUIET_ENV},
-    )
-    if proc.returncode != 0:
-        sys.exit(f"ragarchive demo failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    summary = json.loads(proc.stdout)["summary"]
+    summary = json.loads(run_cli("demo", "--json"))["summary"]
     return {"summary": summary, "seconds": round(time.perf_counter() - t0, 1)}
 
 
@@ -208,12 +213,7 @@ def postgres_catalogue(enabled: bool) -> Iterator[dict[str, str]]:
 
     with running_server(sys.exit) as server:
         url = server.create_database("load_ui")
-        proc = subprocess.run(
-            [str(CLI), "--data-dir", str(DATA), "--archive", ARCHIVE, "move", "--catalogue-url",
-             url, "--no-progress"], cwd=WORK, capture_output=True, text=True,
-            env={**os.environ, **QUIET_ENV})
-        if proc.returncode != 0:
-            sys.exit(f"ragarchive move failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+        run_cli("move", "--catalogue-url", url, "--no-progress")
         yield {"RAGARCHIVE_CATALOGUE__URL": url}
 
 

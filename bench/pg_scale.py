@@ -36,7 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "bench"), str(REPO / "tests")]
 
 import scale  # noqa: E402
-from pg_server import SKIP_REASON, PostgresServer, find_bin_dir  # noqa: E402
+from pg_server import PostgresServer, running_server  # noqa: E402
 
 OUT = scale.RESULTS / "pg_scale.json"
 
@@ -69,16 +69,11 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7, help="the questions' seed (bench/scale.py's)")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args()
-    bin_dir = find_bin_dir()
-    if bin_dir is None:
-        sys.exit(SKIP_REASON)
     settings = scale.settings_for(args.work.resolve(), args.embedder, None, 0)
     if not (settings.archive_dir / "archive.sqlite").is_file():
         sys.exit(f"no archive {settings.archive} in {settings.data_dir}: run bench/scale.py first")
     questions = scale.build_questions(scale.load_sources(), args.seed)
-    server = PostgresServer(bin_dir)
-    server.start()
-    try:
+    with running_server(sys.exit) as server:
         pg, moved = move_to(server, settings)
         timings: dict[str, list[dict[str, Any]]] = {"sqlite": [], "postgresql": []}
         for _ in range(args.rounds):
@@ -88,8 +83,6 @@ def main() -> None:
                 timings[name].append(lat)
                 print(f"{name}: p50 {lat['p50_s']:.3f} s, p95 {lat['p95_s']:.3f} s, answered "
                       f"{lat['answered_rate']}, origin in top 5 {lat['origin_in_top5']}", flush=True)
-    finally:
-        server.stop()
     sqlite_mb = sum(p.stat().st_size for p in settings.archive_dir.glob("archive.sqlite*")) / 1e6
     result = {
         "archive": settings.archive, "embedder": args.embedder, "questions": len(questions),

@@ -32,10 +32,10 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import scale  # noqa: E402
+from ragarchive.storage.sqlite_lexical import TRIGRAM_SEARCH, match_any  # noqa: E402
 
-SEARCH = ("SELECT chunk_id, bm25(chunks_trigram) AS s FROM chunks_trigram "
-          "WHERE chunks_trigram MATCH ? ORDER BY s LIMIT 20")
 COUNT = "SELECT count(*) FROM chunks_trigram WHERE chunks_trigram MATCH ?"
+LIMIT = 20  # the retriever's per-list depth (retrieval.per_list)
 
 
 def capture(work: Path, embedder: str) -> tuple[Path, list[tuple[list[str], str]]]:
@@ -56,10 +56,12 @@ def capture(work: Path, embedder: str) -> tuple[Path, list[tuple[list[str], str]
     sqlite_lexical.SQLiteLexical.search_trigrams = recording
     settings = scale.settings_for(work, embedder, None, 1)
     service = build_ask_service(settings)
-    for q in scale.build_questions(scale.load_sources(), 7):
-        service.ask(q["question"])
-    service.retriever.db.close()
-    sqlite_lexical.SQLiteLexical.search_trigrams = original
+    try:
+        for q in scale.build_questions(scale.load_sources(), 7):
+            service.ask(q["question"])
+    finally:
+        service.retriever.db.close()
+        sqlite_lexical.SQLiteLexical.search_trigrams = original
     return settings.archive_dir / "archive.sqlite", searched
 
 
@@ -79,11 +81,12 @@ def substrings(text: str, k: int) -> list[str]:
 
 
 def timed(conn: sqlite3.Connection, sql: str, matches: list[str], rounds: int) -> dict[str, float]:
+    extra = (LIMIT,) if sql == TRIGRAM_SEARCH else ()
     seconds = []
     for _ in range(rounds):
         for m in matches:
             t = time.perf_counter()
-            conn.execute(sql, (m,)).fetchall()
+            conn.execute(sql, (m, *extra)).fetchall()
             seconds.append(time.perf_counter() - t)
     seconds.sort()
     rows = [conn.execute(COUNT, (m,)).fetchone()[0] for m in matches]
@@ -104,18 +107,17 @@ def main() -> None:
     db, searched = capture(args.work.resolve(), args.embedder)
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     conn.execute("CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, chunks_trigram, row)")
-    quote = lambda terms: " OR ".join(f'"{t}"' for t in terms)  # noqa: E731
-    ways = {"count": (COUNT, [quote(g) for g, _ in searched]),
-            "bm25": (SEARCH, [quote(g) for g, _ in searched])}
+    ways = {"count": (COUNT, [match_any(g) for g, _ in searched]),
+            "bm25": (TRIGRAM_SEARCH, [match_any(g) for g, _ in searched])}
     for b in filter(None, args.doc_budgets.split(",")):
-        ways[f"docs{b}"] = (SEARCH, [quote(doc_budget(conn, g, int(b))) for g, _ in searched])
+        ways[f"docs{b}"] = (TRIGRAM_SEARCH, [match_any(doc_budget(conn, g, int(b))) for g, _ in searched])
     for k in filter(None, args.substrings.split(",")):
-        ways[f"sub{k}"] = (SEARCH, [quote(substrings(t, int(k))) for _, t in searched])
+        ways[f"sub{k}"] = (TRIGRAM_SEARCH, [match_any(substrings(t, int(k))) for _, t in searched])
     chunks = conn.execute("SELECT count(*) FROM chunks_trigram").fetchone()[0]
     print(f"{chunks} chunks, {len(searched)} trigram searches, "
           f"median {statistics.median(len(g) for g, _ in searched)} trigrams each")
     for name, (sql, matches) in ways.items():
-        conn.execute(sql, (matches[0],)).fetchall()  # warm the page cache
+        timed(conn, sql, matches[:1], 1)  # warm the page cache
         print(name, timed(conn, sql, matches, args.rounds))
 
 

@@ -29,6 +29,17 @@ CREATE TABLE IF NOT EXISTS raw_vocab (word TEXT PRIMARY KEY, count INTEGER NOT N
 """
 
 
+# The OCR-robust search, as ``search_trigrams`` runs it (bench/trigram_cost.py times it alone):
+# FTS5's BM25 (lower = better) of every chunk holding any of the MATCH's trigrams.
+TRIGRAM_SEARCH = ("SELECT chunk_id, bm25(chunks_trigram) AS s FROM chunks_trigram "
+                  "WHERE chunks_trigram MATCH ? ORDER BY s LIMIT ?")
+
+
+def match_any(terms: Sequence[str]) -> str:
+    """An FTS5 query matching a chunk that holds any of ``terms``, each a quoted string."""
+    return " OR ".join(f'"{t}"' for t in terms)
+
+
 class SQLiteLexical:
     """The ``LexicalIndex`` half of ``ArchiveDB``: it reads the same connection."""
 
@@ -43,7 +54,7 @@ class SQLiteLexical:
         """BM25 word search; returns (chunk_id, score) with higher = better. ``prune`` picks
         the words worth searching (see ``retrieval.retriever.prune_common``)."""
         words = sorted({w.lower() for w in VOCABULARY_WORD.findall(query)})
-        match = " OR ".join(f'"{w}"' for w in (prune(words) if prune else words))
+        match = match_any(prune(words) if prune else words)
         if not match:
             return []
         rows = self.conn.execute(
@@ -65,11 +76,7 @@ class SQLiteLexical:
         grams = prune(grams) if prune else grams
         if not grams:
             return []
-        rows = self.conn.execute(
-            "SELECT chunk_id, bm25(chunks_trigram) AS s FROM chunks_trigram "
-            "WHERE chunks_trigram MATCH ? ORDER BY s LIMIT ?",
-            (" OR ".join(f'"{g}"' for g in grams), limit),
-        ).fetchall()
+        rows = self.conn.execute(TRIGRAM_SEARCH, (match_any(grams), limit)).fetchall()
         return [(r[0], -float(r[1])) for r in rows]
 
     def vocabulary(self) -> dict[str, int]:
