@@ -15,6 +15,7 @@ from typing import Callable, ContextManager, Sequence
 
 from ..text.tokens import VOCABULARY_WORD, trigrams
 from ..types import Chunk
+from . import sqlite_trigrams as bounded
 from .protocols import Prune
 
 LEXICAL_SCHEMA = """
@@ -26,13 +27,16 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_trigram USING fts5(
 );
 CREATE TABLE IF NOT EXISTS vocab (word TEXT PRIMARY KEY, count INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS raw_vocab (word TEXT PRIMARY KEY, count INTEGER NOT NULL);
-"""
+""" + bounded.GRAM_DOCS_SCHEMA
 
 
-# The OCR-robust search, as ``search_trigrams`` runs it (bench/trigram_cost.py times it alone):
-# FTS5's BM25 (lower = better) of every chunk holding any of the MATCH's trigrams.
+# The exact OCR-robust search (bench/trigram_cost.py times it alone): FTS5's BM25 (lower =
+# better) of every chunk holding any of the MATCH's trigrams. ``search_trigrams`` runs it when
+# the trigrams are rare enough, else it takes candidates with ``_CANDIDATES`` (sqlite_trigrams).
 TRIGRAM_SEARCH = ("SELECT chunk_id, bm25(chunks_trigram) AS s FROM chunks_trigram "
                   "WHERE chunks_trigram MATCH ? ORDER BY s LIMIT ?")
+_CANDIDATES = ("SELECT rowid, bm25(chunks_trigram) AS s FROM chunks_trigram "
+               "WHERE chunks_trigram MATCH ? ORDER BY s LIMIT ?")
 
 
 def match_any(terms: Sequence[str]) -> str:
@@ -70,14 +74,39 @@ class SQLiteLexical:
         """OCR-robust search: chunks sharing the most character trigrams with the query words.
 
         "Regierung" still finds "Rcgierung" through "reg", "gie", "ier", "eru", ... (BM25 over
-        trigrams, higher = better). ``prune`` as for ``search_words``.
+        trigrams, higher = better). ``prune`` picks the trigrams whose postings may be read,
+        as for ``search_words``; when they occur in many chunks, the candidates come from the
+        rarest of them and are ranked over all the query's trigrams (sqlite_trigrams).
         """
         grams = sorted({g for w in VOCABULARY_WORD.findall(query) for g in trigrams(w.lower())})
-        grams = prune(grams) if prune else grams
-        if not grams:
+        kept = prune(grams) if prune else grams
+        if not kept:
             return []
+        docs = bounded.document_counts(self.conn, grams)
+        stats = bounded.averages(self.conn) if docs is not None else None
+        if docs is None or stats is None:  # an archive without the counts yet: as before them
+            return self._exact(kept, limit)
+        head = bounded.candidate_grams(kept, docs)
+        if len(head) == len(grams):  # nothing pruned, few chunks to score: FTS5 alone
+            return self._exact(grams, limit)
+        return self._rescored(head, grams, docs, stats, limit)
+
+    def _exact(self, grams: list[str], limit: int) -> list[tuple[str, float]]:
         rows = self.conn.execute(TRIGRAM_SEARCH, (match_any(grams), limit)).fetchall()
         return [(r[0], -float(r[1])) for r in rows]
+
+    def _rescored(
+        self, head: list[str], grams: list[str], docs: dict[str, int],
+        stats: tuple[int, float], limit: int,
+    ) -> list[tuple[str, float]]:
+        """The best candidates of FTS5's search over ``head``, ranked by BM25 over all
+        ``grams`` (sqlite_trigrams)."""
+        depth = max(bounded.CANDIDATES, limit)
+        ids = [r[0] for r in self.conn.execute(_CANDIDATES, (match_any(head), depth))]
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            f"SELECT chunk_id, text FROM chunks_trigram WHERE rowid IN ({marks})", ids).fetchall()
+        return bounded.rescore([(r[0], r[1]) for r in rows], grams, docs, *stats)[:limit]
 
     def vocabulary(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT word, count FROM vocab")}
@@ -106,14 +135,22 @@ class SQLiteLexical:
 
 
 def index_chunks(c: sqlite3.Connection, chunks: Sequence[Chunk]) -> None:
-    """Add chunks to both FTS indexes (inside the caller's transaction)."""
+    """Add chunks to both FTS indexes and to the trigrams' document counts (inside the
+    caller's transaction)."""
+    bounded.ensure_totals(c)
     for ch in chunks:
         c.execute("INSERT INTO chunks_fts VALUES (?, ?)", (ch.chunk_id, ch.text))
         c.execute("INSERT INTO chunks_trigram VALUES (?, ?)", (ch.chunk_id, ch.text))
+    add_counts(c, "gram_docs", bounded.chunk_docs(ch.text for ch in chunks), +1)
 
 
 def unindex_chunks(c: sqlite3.Connection, chunk_ids: Sequence[str]) -> None:
-    """Take chunks out of both FTS indexes (inside the caller's transaction)."""
+    """Take chunks out of both FTS indexes and the trigrams' document counts (inside the
+    caller's transaction, while their ``chunks`` rows still exist)."""
+    bounded.ensure_totals(c)
+    marks = ",".join("?" * len(chunk_ids))
+    texts = [r[0] for r in c.execute(f"SELECT text FROM chunks WHERE chunk_id IN ({marks})", list(chunk_ids))]
+    add_counts(c, "gram_docs", bounded.chunk_docs(texts), -1)
     for table in ("chunks_fts", "chunks_trigram"):
         c.executemany(f"DELETE FROM {table} WHERE chunk_id=?", [(i,) for i in chunk_ids])
 
