@@ -83,6 +83,8 @@ def render() -> str:
     out += _scale_section(load("scale.json"), load("scale-10k-rebuild.json")) + _load_section(load("load_ui.json"), load("load_ui_postgres.json"))
     out += _shared_section(load("pg_workers.json"), load("pg_scale.json"))
     out += _growth_section([load(f"pg_scale_hashing_{n}.json") for n in ("10k", "50k", "200k")])
+    out += _sqlite_alone_section([load(n) for n in ("scale_hashing_10k.json", "scale_hashing_50k.json",
+                                                     "scale_hashing.json")])
     if cer:
         out += ["## OCR cleaning", "",
                 f"Character error rate against the verified transcriptions, {cer['documents']} documents: "
@@ -272,7 +274,7 @@ def _growth_section(runs: list[dict | None]) -> list[str]:
            "The neural embedder replaced by a feature hashing (bench-only, bench/hashing_embedder.py) "
            "so that 200k chunks can be built on 2 cores; everything else real. Retrieval + gate per "
            "question, 42 questions a round, rounds alternating between the catalogues; latency and its "
-           "growth are meaningful, answered rates are not.", "",
+           f"growth are meaningful, answered rates are not. Measured {runs[0].get('measured_at', '?')[:10]}.", "",
            "| chunks | SQLite p50 / p95 | PostgreSQL p50 / p95 | lexical stage SQLite / PostgreSQL | "
            "catalogue MB SQLite / PostgreSQL | Chroma MB |", "|---|---|---|---|---|---|"]
     for r in runs:
@@ -287,6 +289,24 @@ def _growth_section(runs: list[dict | None]) -> list[str]:
         top = max(x["p95_s"] for x in last["timings"][name])
         out.append(f"\n{name}: p95({last['chunks']:,}) / p95({first['chunks']:,}) = {top / base:.2f} "
                    "(worse round of each; target ≤ 1.5)")
+    return out + [""]
+
+
+def _sqlite_alone_section(files: list[dict | None]) -> list[str]:
+    """The same archives through SQLite alone, as last re-measured (bench/scale.py --remeasure),
+    the largest checkpoint of each file."""
+    points = [max(f["runs"]["scale-hashing"]["checkpoints"], key=lambda c: c["chunks"]) for f in files if f]
+    if len(points) < 2:
+        return []
+    out = ["SQLite alone, as last re-measured (`bench/scale.py --embedder hashing --remeasure --rounds 2`):", "",
+           "| chunks | p50 / p95 | lexical stage | measured |", "|---|---|---|---|"]
+    for cp in points:
+        lat = cp["latency_retrieval_gate"]
+        out.append(f"| {cp['chunks']:,} | {lat['p50_s']:.3f} / {lat['p95_s']:.3f} s | "
+                   f"{lat['per_stage_mean_s'].get('retrieve.lexical', 0.0):.3f} s | {cp['measured_at']} |")
+    first, last = points[0]["latency_retrieval_gate"], points[-1]["latency_retrieval_gate"]
+    out.append(f"\nsqlite alone: p95({points[-1]['chunks']:,}) / p95({points[0]['chunks']:,}) = "
+               f"{last['p95_s'] / first['p95_s']:.2f} (target ≤ 1.5)")
     return out + [""]
 
 
