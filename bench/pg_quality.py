@@ -7,15 +7,20 @@ engines and prints recall@1/5, MRR, decisions and answered-with-the-fact side by
 bench/results/pg_quality.json.
 
     .venv/bin/python bench/pg_quality.py [--url postgresql://...] [--collections icdar2017,dta19-l1]
-        [--limit N] [--every N]
+        [--limit N] [--every N] [--calibrate]
 
 Without --url a throwaway server is started with tests/pg_server.py (Debian's binaries).
+``--calibrate`` first runs ``ragarchive calibrate`` on each archive through each engine (the
+gate fitted on that engine's own features; PostgreSQL keeps it in the catalogue, SQLite in
+``calibration.json``, removed afterwards) and writes bench/results/pg_quality_calibrated.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -32,6 +37,7 @@ def main() -> None:
     ap.add_argument("--collections", default=",".join(ask_quality.COLLECTIONS))
     ap.add_argument("--limit", type=int, default=None, help="questions per collection")
     ap.add_argument("--every", type=int, default=1, help="ask every n-th question only (a spread subset)")
+    ap.add_argument("--calibrate", action="store_true", help="calibrate each archive on each engine first")
     args = ap.parse_args()
     server = None
     url = args.url
@@ -42,16 +48,18 @@ def main() -> None:
         server.start()
         url = server.create_database("pg_quality")
     try:
-        report = compare(url, args.collections.split(","), args.limit, args.every)
+        report = compare(url, args.collections.split(","), args.limit, args.every, args.calibrate)
     finally:
         if server is not None:
             server.stop()
     ask_quality.RESULTS.mkdir(parents=True, exist_ok=True)
-    (ask_quality.RESULTS / "pg_quality.json").write_text(json.dumps(report, indent=2) + "\n")
+    name = "pg_quality_calibrated.json" if args.calibrate else "pg_quality.json"
+    (ask_quality.RESULTS / name).write_text(json.dumps(report, indent=2) + "\n")
     print_table(report)
 
 
-def compare(url: str, collections: list[str], limit: int | None, every: int = 1) -> dict:
+def compare(url: str, collections: list[str], limit: int | None, every: int = 1,
+            calibrate: bool = False) -> dict:
     from ragarchive.services import open_db
     from ragarchive.storage.copy import copy_catalogue
 
@@ -70,11 +78,28 @@ def compare(url: str, collections: list[str], limit: int | None, every: int = 1)
         print(f"{collection}: copied {copy_catalogue(src, dst)} files", file=sys.stderr)  # type: ignore[arg-type]
         src.close()
         dst.close()
-        for engine, settings in (("sqlite", lite), ("postgres", pg)):
-            ask_quality.settings_for = lambda c, s=settings: s  # type: ignore[misc]
-            rows[engine] += ask_quality.ask_all(collection, qs, None, None)
+        try:
+            for engine, settings in (("sqlite", lite), ("postgres", pg)):
+                if calibrate:
+                    run_calibrate(settings)
+                ask_quality.settings_for = lambda c, s=settings: s  # type: ignore[misc]
+                rows[engine] += ask_quality.ask_all(collection, qs, None, None)
+        finally:
+            if calibrate:  # back to the shipped default
+                (lite.archive_dir / "calibration.json").unlink(missing_ok=True)
     ask_quality.settings_for = sqlite_settings
     return {engine: ask_quality.build_report(r) for engine, r in rows.items()}
+
+
+def run_calibrate(settings) -> None:  # type: ignore[no-untyped-def]
+    """`ragarchive calibrate` on the archive of ``settings``, through its catalogue."""
+    env = dict(os.environ)
+    env.pop("RAGARCHIVE_CATALOGUE__URL", None)
+    if settings.catalogue.url:
+        env["RAGARCHIVE_CATALOGUE__URL"] = settings.catalogue.url
+    cli = str(Path(sys.executable).with_name("ragarchive"))
+    subprocess.run([cli, "--data-dir", str(settings.data_dir), "--archive", settings.archive, "calibrate"],
+                   env=env, check=True, stdout=sys.stderr)
 
 
 def print_table(report: dict) -> None:
