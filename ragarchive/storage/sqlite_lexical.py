@@ -148,9 +148,8 @@ def unindex_chunks(c: sqlite3.Connection, chunk_ids: Sequence[str]) -> None:
     """Take chunks out of both FTS indexes and the trigrams' document counts (inside the
     caller's transaction, while their ``chunks`` rows still exist)."""
     bounded.ensure_totals(c)
-    marks = ",".join("?" * len(chunk_ids))
-    texts = [r[0] for r in c.execute(f"SELECT text FROM chunks WHERE chunk_id IN ({marks})", list(chunk_ids))]
-    add_counts(c, "gram_docs", bounded.chunk_docs(texts), -1)
+    texts = (c.execute("SELECT text FROM chunks WHERE chunk_id=?", (i,)).fetchone() for i in chunk_ids)
+    add_counts(c, "gram_docs", bounded.chunk_docs(row[0] for row in texts if row), -1)
     for table in ("chunks_fts", "chunks_trigram"):
         c.executemany(f"DELETE FROM {table} WHERE chunk_id=?", [(i,) for i in chunk_ids])
 
