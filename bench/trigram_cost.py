@@ -7,7 +7,7 @@ question's trigrams and those the retriever's pruning keeps, then runs the searc
 several ways:
 
 * ``exact``: FTS5's BM25 over all the question's trigrams (the reference);
-* ``pruned``: FTS5's BM25 over the kept trigrams (the product before sqlite_trigrams);
+* ``pruned``: FTS5's BM25 over the kept trigrams (the product's search before sqlite_trigrams);
 * ``product``: ``ArchiveDB.search_trigrams`` as the retriever calls it (candidates from the
   rarest kept trigrams, rescored over all; see ragarchive/storage/sqlite_trigrams.py). Without
   the ``gram_docs`` totals (an archive not written since) it is ``pruned``;
@@ -38,7 +38,7 @@ from typing import Any, Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import scale  # noqa: E402
-from ragarchive.storage.sqlite_lexical import TRIGRAM_SEARCH, match_any  # noqa: E402
+from ragarchive.storage.sqlite_lexical import match_any, ranked  # noqa: E402
 
 COUNT = "SELECT count(*) FROM chunks_trigram WHERE chunks_trigram MATCH ?"
 LIMIT = 20  # the retriever's per-list depth (retrieval.per_list)
@@ -88,8 +88,14 @@ def substrings(text: str, k: int) -> list[str]:
     return sorted({w[i:i + k] for w in text.lower().split() for i in range(len(w) - k + 1)})
 
 
-def fts(conn: sqlite3.Connection, sql: str, match: str) -> list[str]:
-    return [r[0] for r in conn.execute(sql, (match, LIMIT) if sql == TRIGRAM_SEARCH else (match,))]
+def fts(conn: sqlite3.Connection, match: str) -> list[str]:
+    """FTS5's BM25 over the trigram index, as the product ranks (sqlite_lexical.ranked)."""
+    return [c for c, _ in ranked(conn, "chunks_trigram", match, LIMIT)]
+
+
+def count(conn: sqlite3.Connection, match: str) -> list[str]:
+    conn.execute(COUNT, (match,)).fetchone()
+    return []
 
 
 def timed(run: Callable[[Any], list[str]], items: list[Any], rounds: int) -> tuple[list[float], list[list[str]]]:
@@ -136,17 +142,17 @@ def main() -> None:
     kept_match = [match_any(k) for _, k, _ in searched]
     matching = [conn.execute(COUNT, (m,)).fetchone()[0] for m in kept_match]
     ways: dict[str, tuple[Callable[[Any], list[str]], list[Any], bool]] = {
-        "exact": (lambda m: fts(conn, TRIGRAM_SEARCH, m), [match_any(a) for a, _, _ in searched], True),
-        "pruned": (lambda m: fts(conn, TRIGRAM_SEARCH, m), kept_match, True),
+        "exact": (lambda m: fts(conn, m), [match_any(a) for a, _, _ in searched], True),
+        "pruned": (lambda m: fts(conn, m), kept_match, True),
         "product": (lambda s: [c for c, _ in db.search_trigrams(s[2], LIMIT, lambda _g: s[1])],
                     searched, True),
-        "count": (lambda m: fts(conn, COUNT, m), kept_match, False),
+        "count": (lambda m: count(conn, m), kept_match, False),
     }
     for b in filter(None, args.doc_budgets.split(",")):
-        ways[f"docs{b}"] = (lambda m: fts(conn, TRIGRAM_SEARCH, m),
+        ways[f"docs{b}"] = (lambda m: fts(conn, m),
                             [match_any(doc_budget(conn, k, int(b))) for _, k, _ in searched], True)
     for k in filter(None, args.substrings.split(",")):
-        ways[f"sub{k}"] = (lambda m: fts(conn, TRIGRAM_SEARCH, m),
+        ways[f"sub{k}"] = (lambda m: fts(conn, m),
                            [match_any(substrings(t, int(k))) for _, _, t in searched], True)
     chunks = conn.execute("SELECT count(*) FROM chunks_trigram").fetchone()[0]
     totals = db.get_meta("gram_docs") is not None

@@ -32,7 +32,7 @@ from typing import Iterable, Sequence
 GRAM_DOCS_SCHEMA = "CREATE TABLE IF NOT EXISTS gram_docs (word TEXT PRIMARY KEY, count INTEGER NOT NULL);"
 
 # Chosen on bench/trigram_cost.py's scale archives (not on the development questions): with
-# these, a search costs 0.011-0.013 s at 10k, 50k and 200k chunks alike.
+# these, a search costs 0.011-0.015 s at 10k, 50k and 200k chunks alike.
 CANDIDATE_DOCS = 10_000  # chunks FTS5 may score in step 1 (~1 µs each)
 CANDIDATES = 200  # chunks rescored in step 2 (10 times the retriever's list depth)
 

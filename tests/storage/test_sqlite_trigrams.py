@@ -8,7 +8,7 @@ import pytest
 
 from ragarchive.storage import sqlite_trigrams
 from ragarchive.storage.sqlite import ArchiveDB
-from ragarchive.storage.sqlite_lexical import TRIGRAM_SEARCH, match_any
+from ragarchive.storage.sqlite_lexical import match_any, ranked
 from ragarchive.text.tokens import trigrams
 
 from test_sqlite import _chunk, _doc
@@ -37,15 +37,17 @@ def test_rescoring_gives_fts5s_own_bm25(tmp_path: Path) -> None:
     db = _archive(tmp_path)
     query = "Regierung Hochwasser Ananas"
     grams = sorted({g for w in query.lower().split() for g in trigrams(w)})
-    exact = db.conn.execute(TRIGRAM_SEARCH, (match_any(grams), 100)).fetchall()
+    exact = ranked(db.conn, "chunks_trigram", match_any(grams), 100)
+    by_fts5 = db.conn.execute("SELECT chunk_id, bm25(chunks_trigram) AS s FROM chunks_trigram WHERE "
+                              "chunks_trigram MATCH ? ORDER BY s", (match_any(grams),)).fetchall()
+    assert exact == [(c, -s) for c, s in by_fts5] and len(exact) > 10
     docs = sqlite_trigrams.document_counts(db.conn, grams)
     stats = sqlite_trigrams.averages(db.conn)
     assert docs is not None and stats is not None and stats[0] == 60
     rows = db.conn.execute("SELECT chunk_id, text FROM chunks_trigram").fetchall()
     ours = dict(sqlite_trigrams.rescore([(r[0], r[1]) for r in rows], grams, docs, *stats))
-    assert len(exact) > 10
-    for chunk_id, bm25 in exact:
-        assert ours[chunk_id] == pytest.approx(-bm25, rel=1e-9)
+    for chunk_id, score in exact:
+        assert ours[chunk_id] == pytest.approx(score, rel=1e-9)
 
 
 def test_overlapping_trigrams_are_counted_as_the_tokenizer_counts_them(tmp_path: Path) -> None:
@@ -80,7 +82,7 @@ def test_an_archive_made_before_the_totals_is_searched_exactly_and_gets_them_at_
     db.conn.execute("DELETE FROM meta WHERE key='gram_docs'")
     assert sqlite_trigrams.document_counts(db.conn, ["reg"]) is None
     grams = sorted(set(trigrams("regierung")))
-    exact = [r[0] for r in db.conn.execute(TRIGRAM_SEARCH, (match_any(grams), 20))]
+    exact = [c for c, _ in ranked(db.conn, "chunks_trigram", match_any(grams), 20)]
     assert [c for c, _ in db.search_trigrams("Regierung")] == exact
     db.replace_file(path="/c.txt", file_hash="h", kind="text", documents=[_doc(99, "/c.txt")],
                     chunks=[_chunk(99, "Die Regierung tagte", "/c.txt")], warnings=[], timings={},
@@ -94,7 +96,7 @@ def test_common_trigrams_take_candidates_from_the_rarest_and_rank_them_over_all(
     db = _archive(tmp_path, n=200)
     query = "Regierung Hochwasser"
     grams = sorted({g for w in query.lower().split() for g in trigrams(w)})
-    exact = [r[0] for r in db.conn.execute(TRIGRAM_SEARCH, (match_any(grams), 10))]
+    exact = [c for c, _ in ranked(db.conn, "chunks_trigram", match_any(grams), 10)]
     assert [c for c, _ in db.search_trigrams(query, 10)] == exact  # under the budget: FTS5 alone
     monkeypatch.setattr(sqlite_trigrams, "CANDIDATE_DOCS", 60)
     monkeypatch.setattr(sqlite_trigrams, "CANDIDATES", 30)
@@ -104,10 +106,10 @@ def test_common_trigrams_take_candidates_from_the_rarest_and_rank_them_over_all(
     assert 0 < len(head) < len(grams) and max(docs[g] for g in head) <= min(
         docs[g] for g in grams if g not in head)
     bounded = db.search_trigrams(query, 10)
-    candidates = {r[0] for r in db.conn.execute(TRIGRAM_SEARCH, (match_any(head), 30))}
+    candidates = {c for c, _ in ranked(db.conn, "chunks_trigram", match_any(head), 30)}
     assert {c for c, _ in bounded} <= candidates
     # the candidates that the exact search ranks in its top 10 keep its order and scores
-    exact_scores = dict(db.conn.execute(TRIGRAM_SEARCH, (match_any(grams), 200)).fetchall())
+    exact_scores = dict(ranked(db.conn, "chunks_trigram", match_any(grams), 200))
     assert [c for c in exact if c in candidates][:5] == [c for c, _ in bounded][:5]
     for chunk_id, score in bounded:
-        assert score == pytest.approx(-exact_scores[chunk_id], rel=1e-9)
+        assert score == pytest.approx(exact_scores[chunk_id], rel=1e-9)
