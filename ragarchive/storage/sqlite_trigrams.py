@@ -104,7 +104,7 @@ def averages(conn: sqlite3.Connection) -> tuple[int, float] | None:
     total of each column; the text is the second). None if it cannot be read."""
     row = conn.execute("SELECT block FROM chunks_trigram_data WHERE id=1").fetchone()
     values = _varints(bytes(row[0])) if row else []
-    if len(values) < 3 or values[0] <= 0:
+    if len(values) < 3 or values[0] <= 0 or values[2] <= 0:
         return None
     return values[0], values[2] / values[0]
 
