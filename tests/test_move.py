@@ -143,6 +143,17 @@ def _assert_copied_exactly(src: Path, url: str, chroma: ChromaServer) -> None:
     assert all(np.allclose(a[i], b[i], rtol=0, atol=1e-7) for i in ids)
 
 
+def _assert_vacuumed(url: str, schema: str, tables: list[str]) -> None:
+    """The move ended with VACUUM (ANALYZE): statistics and visibility map for the new rows."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        rows = dict(conn.execute(
+            "SELECT relname, last_vacuum IS NOT NULL AND last_analyze IS NOT NULL FROM pg_stat_user_tables "
+            "WHERE schemaname = %s", (schema,)).fetchall())
+    assert all(rows.get(t) for t in tables), rows
+
+
 def _state(url: str, chroma: ChromaServer) -> tuple:
     from ragarchive.storage.chroma import ChromaStore
     from ragarchive.storage.postgres import PostgresArchive
@@ -171,6 +182,7 @@ def test_a_moved_archive_answers_alike_from_another_data_folder_and_a_rerun_skip
     assert f"moved {files - 5} files, skipped 5 already there" in out
     assert "calibration: carried over" in out
     assert "s3cret" not in out + err  # the catalogue's password is never echoed
+    _assert_vacuumed(pg_url, "demo", ["chunk_grams", "chunk_words", "chunks"])
 
     _assert_copied_exactly(src, pg_url, chroma)
     embedded = build_ask_service(load_settings(data_dir=src, archive="demo"))

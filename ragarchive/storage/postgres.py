@@ -91,6 +91,20 @@ class PostgresArchive(PostgresLexical, PostgresReading):
             self._claims = None
         self.pool.close()
 
+    def refresh_statistics(self) -> None:
+        """VACUUM (ANALYZE) this archive's tables after a bulk load. Until autovacuum gets to
+        them, the planner has no statistics for the new rows and the postings' index-only scans
+        visit the heap: right after moving 10k chunks, questions took twice as long (p50 0.11 s
+        against 0.056-0.067 s after; the vacuum took 1.1 s)."""
+        from psycopg import sql
+
+        with self._errors(write=True), self.pool.connection() as conn:  # autocommit: VACUUM needs it
+            tables = [r[0] for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = %s ORDER BY tablename", (self.schema,))]
+            for table in tables:
+                conn.execute(sql.SQL("VACUUM (ANALYZE) {}.{}").format(
+                    sql.Identifier(self.schema), sql.Identifier(table)))
+
     @contextmanager
     def _errors(self, *, write: bool) -> Iterator[None]:
         """psycopg's exceptions become ours, saying what to do; our own pass through."""

@@ -30,6 +30,9 @@ class Catalogue(Protocol):
     for an engine that one ingest owns through the archive's lock file."""
 
     def close(self) -> None: ...
+    def refresh_statistics(self) -> None:
+        """After a bulk load (``ragarchive move``): what the engine needs to plan and read the
+        new rows fast (PostgreSQL's statistics and visibility map; nothing for SQLite)."""
 
     # metadata of the archive: identity, embedder, cached values such as the gate's background
     def get_meta(self, key: str) -> str | None: ...

@@ -85,6 +85,9 @@ class ArchiveDB(SQLiteLexical, SQLiteUnits):
     def close(self) -> None:
         self.conn.close()
 
+    def refresh_statistics(self) -> None:
+        """Nothing to do: FTS5 and SQLite's b-trees need no statistics to be fast."""
+
     def claim_file(self, path: str) -> bool:
         """Always granted: the one-writer lock already excludes other ingests."""
         return True
