@@ -39,9 +39,7 @@ def ranked(conn: sqlite3.Connection, table: str, match: str, limit: int) -> list
     selected column of every matching chunk, and reading ``chunk_id`` for each cost 10-15 % of a
     search (9,600 matching chunks at 10k)."""
     rows = best_rowids(conn, table, match, limit)
-    marks = ",".join("?" * len(rows))
-    ids = dict(conn.execute(f"SELECT rowid, chunk_id FROM {table} WHERE rowid IN ({marks})",
-                            [r[0] for r in rows]).fetchall())
+    ids = dict(by_rowid(conn, table, "rowid, chunk_id", [r[0] for r in rows]))
     return [(ids[r[0]], -float(r[1])) for r in rows]
 
 
@@ -49,6 +47,12 @@ def best_rowids(conn: sqlite3.Connection, table: str, match: str, limit: int) ->
     """(rowid, FTS5 bm25: lower = better) of the best ``limit`` chunks matching ``match``."""
     return conn.execute(f"SELECT rowid, bm25({table}) AS s FROM {table} WHERE {table} MATCH ? "
                         "ORDER BY s LIMIT ?", (match, limit)).fetchall()
+
+
+def by_rowid(conn: sqlite3.Connection, table: str, columns: str, rowids: list[int]) -> list[tuple]:
+    """``columns`` of the rows of ``table`` with these rowids."""
+    marks = ",".join("?" * len(rowids))
+    return [tuple(r) for r in conn.execute(f"SELECT {columns} FROM {table} WHERE rowid IN ({marks})", rowids)]
 
 
 def match_any(terms: Sequence[str]) -> str:
@@ -107,10 +111,8 @@ class SQLiteLexical:
         ``grams`` (sqlite_trigrams)."""
         depth = max(bounded.CANDIDATES, limit)
         ids = [r[0] for r in best_rowids(self.conn, "chunks_trigram", match_any(head), depth)]
-        marks = ",".join("?" * len(ids))
-        rows = self.conn.execute(
-            f"SELECT chunk_id, text FROM chunks_trigram WHERE rowid IN ({marks})", ids).fetchall()
-        return bounded.rescore([(r[0], r[1]) for r in rows], grams, docs, *stats)[:limit]
+        rows = by_rowid(self.conn, "chunks_trigram", "chunk_id, text", ids)
+        return bounded.rescore(rows, grams, docs, *stats)[:limit]
 
     def vocabulary(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT word, count FROM vocab")}

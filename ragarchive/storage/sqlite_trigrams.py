@@ -29,6 +29,8 @@ import sqlite3
 from collections import Counter
 from typing import Iterable, Sequence
 
+from ..text.tokens import trigrams
+
 GRAM_DOCS_SCHEMA = "CREATE TABLE IF NOT EXISTS gram_docs (word TEXT PRIMARY KEY, count INTEGER NOT NULL);"
 
 # Chosen on bench/trigram_cost.py's scale archives (not on the development questions): with
@@ -45,8 +47,7 @@ def gram_set(text: str) -> set[str]:
     """The distinct trigrams of a chunk's text, cut and case-folded as FTS5's trigram
     tokenizer does (every three-character window, spaces included; str.lower() for FTS5's
     case folding, which differ only for the rare letters whose lower case is longer, e.g. "İ")."""
-    folded = text.lower()
-    return {folded[i : i + 3] for i in range(len(folded) - 2)}
+    return set(trigrams(text.lower()))
 
 
 def ensure_totals(c: sqlite3.Connection) -> None:
