@@ -28,6 +28,7 @@ from .fuse import RankedList, merge_adjacent, reciprocal_rank_fusion
 from .query import Query
 
 KEEP_WORDS, KEEP_TRIGRAMS = 2, 8  # searched whatever their count (see prune_common)
+Hits = list[tuple[str, float]]  # (chunk_id, score), best first
 TERM_CACHE = 10_000  # word vectors kept for cross-lingual expansion
 
 # Expanders that need an LLM return extra variants for a query (see answering/ollama_client).
@@ -80,16 +81,14 @@ class HybridRetriever:
 
         t = time.perf_counter()
         lists = [self._list("original", "dense", 1.0, dense0)]
-        for v, vec in zip(variants[1:], vectors[1:]):
-            lists.append(self._list(v.origin, "dense", v.weight, self._dense(vec, allowed)))
+        for v, hits in zip(variants[1:], self._dense_many(vectors[1:], allowed)):
+            lists.append(self._list(v.origin, "dense", v.weight, hits))
         timings["dense"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        lists.append(
-            self._list("original", "trigram", 1.0, self._lexical(" ".join(query.terms), allowed, trigram=True))
-        )
-        for v in variants:
-            lists.append(self._list(v.origin, "words", v.weight, self._lexical(" ".join(v.terms), allowed)))
+        lists.append(self._list("original", "trigram", 1.0, self._trigrams(" ".join(query.terms), allowed)))
+        for v, hits in zip(variants, self._words([" ".join(v.terms) for v in variants], allowed)):
+            lists.append(self._list(v.origin, "words", v.weight, hits))
         self._keep_foreign(lists, query.language)
         timings["lexical"] = time.perf_counter() - t
 
@@ -196,31 +195,36 @@ class HybridRetriever:
             exclude_documents=f.exclude_documents,
         )
 
-    def _dense(self, vector: np.ndarray, allowed: set[str] | None) -> list[tuple[str, float]]:
-        n = self.settings.per_list
-        if allowed is None:
-            return self.dense.query(vector, n)
-        if not allowed:
-            return []
-        # Chroma cannot compare ISO date strings; fetch more and keep the allowed ones.
-        hits = self.dense.query(vector, n * 10)
-        return [h for h in hits if h[0] in allowed][:n]
+    def _dense(self, vector: np.ndarray, allowed: set[str] | None) -> Hits:
+        return self._dense_many([vector], allowed)[0]
 
-    def _lexical(self, text: str, allowed: set[str] | None, trigram: bool = False) -> list[tuple[str, float]]:
+    def _dense_many(self, vectors: list[np.ndarray], allowed: set[str] | None) -> list[Hits]:
+        """The dense lists of ``vectors``, in one vector-store call. Chroma cannot compare ISO
+        date strings: with a filter, fetch more and keep the allowed chunks."""
+        return self._within(len(vectors), allowed, lambda n: self.dense.query_many(vectors, n))
+
+    def _trigrams(self, text: str, allowed: set[str] | None) -> Hits:
+        prune = partial(prune_common, counts=self.vocab.trigram_counts, keep=KEEP_TRIGRAMS, **self._limits())
+        return self._within(1, allowed, lambda n: [self.db.search_trigrams(text, n, prune)])[0]
+
+    def _words(self, texts: list[str], allowed: set[str] | None) -> list[Hits]:
+        """The word lists of the question (``texts[0]``) and its variants, in one call: a
+        variant that adds spellings to the question's words reuses the question's search
+        (storage/word_plans.py)."""
+        prune = partial(prune_common, counts=self.vocab.counts, keep=KEEP_WORDS, **self._limits())
+        return self._within(len(texts), allowed, lambda n: self.db.search_word_lists(texts, n, prune))
+
+    def _limits(self) -> dict[str, int]:
+        return {"cap": self.settings.lexical_max_occurrences, "budget": self.settings.lexical_postings_budget}
+
+    def _within(self, count: int, allowed: set[str] | None, search: Callable[[int], list[Hits]]) -> list[Hits]:
+        """The ``count`` lists of ``search(depth)``, each cut to the allowed chunks."""
         n = self.settings.per_list
-        limits = {"cap": self.settings.lexical_max_occurrences,
-                  "budget": self.settings.lexical_postings_budget}
-        if trigram:
-            prune = partial(prune_common, counts=self.vocab.trigram_counts, keep=KEEP_TRIGRAMS, **limits)
-            search = partial(self.db.search_trigrams, prune=prune)
-        else:
-            prune = partial(prune_common, counts=self.vocab.counts, keep=KEEP_WORDS, **limits)
-            search = partial(self.db.search_words, prune=prune)
         if allowed is None:
-            return search(text, n)
+            return search(n)
         if not allowed:
-            return []
-        return [h for h in search(text, n * 10) if h[0] in allowed][:n]
+            return [[] for _ in range(count)]
+        return [[h for h in hits if h[0] in allowed][:n] for hits in search(n * 10)]
 
     def _list(self, origin: str, kind: str, variant_weight: float, hits: list) -> RankedList:
         kind_weight = {

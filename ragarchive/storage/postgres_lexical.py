@@ -21,12 +21,13 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from typing import TYPE_CHECKING, Any, Callable, ContextManager
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Sequence
 
 from ..text.tokens import VOCABULARY_WORD, trigrams
 from ..types import Chunk
 from .postgres_schema import QUERY_CONFIGS, SIMPLE_CONFIG, TEXT_CONFIGS
 from .protocols import Prune
+from .word_plans import plan_word_searches, searched_words
 
 if TYPE_CHECKING:
     import psycopg
@@ -66,8 +67,18 @@ class PostgresLexical:
     ) -> list[tuple[str, float]]:
         """BM25 word search; returns (chunk_id, score) with higher = better. ``prune`` picks
         the words worth searching (see ``retrieval.retriever.prune_common``)."""
-        words = sorted({w.lower() for w in VOCABULARY_WORD.findall(query)})
-        words = prune(words) if prune else words
+        return self.search_word_lists([query], limit, prune)[0]
+
+    def search_word_lists(
+        self, queries: Sequence[str], limit: int = 20, prune: Prune | None = None
+    ) -> list[list[tuple[str, float]]]:
+        """``search_words`` of a question (``queries[0]``) and of its variants, with the words
+        ``word_plans`` picks (as SQLite searches them). Each is its own search here: the
+        postings are summed in SQL, and reading a common word's twice costs little."""
+        plans = plan_word_searches(queries, prune)
+        return [self._words(searched_words(p, plans[0]), limit) for p in plans]
+
+    def _words(self, words: list[str], limit: int) -> list[tuple[str, float]]:
         if not words:
             return []
         with self.connection() as c:

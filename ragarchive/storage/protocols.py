@@ -104,6 +104,9 @@ class LexicalIndex(Protocol):
     def search_words(
         self, query: str, limit: int = 20, prune: Prune | None = None
     ) -> list[tuple[str, float]]: ...
+    def search_word_lists(
+        self, queries: Sequence[str], limit: int = 20, prune: Prune | None = None
+    ) -> list[list[tuple[str, float]]]: ...
     def search_trigrams(
         self, query: str, limit: int = 20, prune: Prune | None = None
     ) -> list[tuple[str, float]]: ...
@@ -128,3 +131,6 @@ class VectorStore(Protocol):
     def query(
         self, vector: np.ndarray, n: int = 20, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float]]: ...
+    def query_many(
+        self, vectors: Sequence[np.ndarray], n: int = 20, where: dict[str, Any] | None = None
+    ) -> list[list[tuple[str, float]]]: ...

@@ -17,6 +17,7 @@ from ..text.tokens import VOCABULARY_WORD, trigrams
 from ..types import Chunk
 from . import sqlite_trigrams as bounded
 from .protocols import Prune
+from .word_plans import plan_word_searches
 
 LEXICAL_SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
@@ -32,13 +33,17 @@ CREATE TABLE IF NOT EXISTS raw_vocab (word TEXT PRIMARY KEY, count INTEGER NOT N
 
 def ranked(conn: sqlite3.Connection, table: str, match: str, limit: int) -> list[tuple[str, float]]:
     """FTS5's BM25 ranking of the chunks in ``table`` (``chunks_fts`` or ``chunks_trigram``)
-    matching ``match``: (chunk_id, score), best first, higher = better. The words search, the
+    matching ``match``: (chunk_id, score), best first, higher = better. The word searches, the
     exact trigram search and bench/trigram_cost.py all rank through here.
 
     It sorts rowids and maps only the best ``limit`` to chunk ids: SQLite's sorter carries every
     selected column of every matching chunk, and reading ``chunk_id`` for each cost 10-15 % of a
     search (9,600 matching chunks at 10k)."""
-    rows = best_rowids(conn, table, match, limit)
+    return chunk_scores(conn, table, best_rowids(conn, table, match, limit))
+
+
+def chunk_scores(conn: sqlite3.Connection, table: str, rows: list[tuple[int, float]]) -> list[tuple[str, float]]:
+    """(rowid, FTS5 bm25) rows as (chunk_id, score), higher = better, in the same order."""
     ids = dict(by_rowid(conn, table, "rowid, chunk_id", [r[0] for r in rows]))
     return [(ids[r[0]], -float(r[1])) for r in rows]
 
@@ -53,6 +58,28 @@ def by_rowid(conn: sqlite3.Connection, table: str, columns: str, rowids: list[in
     """``columns`` of the rows of ``table`` with these rowids."""
     marks = ",".join("?" * len(rowids))
     return [tuple(r) for r in conn.execute(f"SELECT {columns} FROM {table} WHERE rowid IN ({marks})", rowids)]
+
+
+def extended(
+    conn: sqlite3.Connection, base: list[str], base_rows: list[tuple[int, float]],
+    added: list[str], limit: int,
+) -> list[tuple[int, float]]:
+    """FTS5's best ``limit`` (rowid, bm25) for the words ``base + added``, from the ranking of
+    ``base`` alone (``base_rows``, its best ``limit``) and two searches that score only the
+    chunks holding an added word.
+
+    BM25 is a sum over the query's words. So a chunk holding words of both groups scores as
+    ``(base) AND (added)`` scores it, and one holding only added words as ``(added) NOT (base)``
+    does; one holding only base words keeps its base score. Of these last, one outside the
+    base's best ``limit`` scores no better than the ``limit`` chunks of ``base_rows``, each of
+    which scores at least as well here: so the result is exact (ties aside). Scoring the base's
+    common words costs ~1.5 µs a chunk that holds one (a French "dit": 9,600 chunks at 200k, 15
+    ms); the two searches score only the few chunks with an added spelling."""
+    b, a = match_any(base), match_any(added)
+    scores = dict(base_rows)
+    scores.update(best_rowids(conn, "chunks_fts", f"({a}) NOT ({b})", limit))
+    scores.update(best_rowids(conn, "chunks_fts", f"({b}) AND ({a})", limit))
+    return sorted(scores.items(), key=lambda r: (r[1], r[0]))[:limit]
 
 
 def match_any(terms: Sequence[str]) -> str:
@@ -73,9 +100,31 @@ class SQLiteLexical:
     ) -> list[tuple[str, float]]:
         """BM25 word search; returns (chunk_id, score) with higher = better. ``prune`` picks
         the words worth searching (see ``retrieval.retriever.prune_common``)."""
-        words = sorted({w.lower() for w in VOCABULARY_WORD.findall(query)})
-        match = match_any(prune(words) if prune else words)
-        return ranked(self.conn, "chunks_fts", match, limit) if match else []
+        return self.search_word_lists([query], limit, prune)[0]
+
+    def search_word_lists(
+        self, queries: Sequence[str], limit: int = 20, prune: Prune | None = None
+    ) -> list[list[tuple[str, float]]]:
+        """``search_words`` of a question (``queries[0]``) and of its variants, with the words
+        ``word_plans`` picks. A variant that extends the question is ranked from the question's
+        ranking (``extended``): its common words are scored once a question, not once a list."""
+        plans = plan_word_searches(queries, prune)
+        if not plans:
+            return []
+        first = self._word_rows(plans[0].own, limit)
+        out = []
+        for plan in plans:
+            if plan is plans[0] or (plan.extends and not plan.own):
+                rows = first
+            elif plan.extends and plans[0].own:
+                rows = extended(self.conn, plans[0].own, first, plan.own, limit)
+            else:
+                rows = self._word_rows(plan.own, limit)
+            out.append(chunk_scores(self.conn, "chunks_fts", rows))
+        return out
+
+    def _word_rows(self, words: list[str], limit: int) -> list[tuple[int, float]]:
+        return best_rowids(self.conn, "chunks_fts", match_any(words), limit) if words else []
 
     def search_trigrams(
         self, query: str, limit: int = 20, prune: Prune | None = None

@@ -223,3 +223,13 @@ def test_word_vectors_are_kept_once_per_word(store: ArchiveStore) -> None:
     assert np.array_equal(found["brücke"], a) and np.array_equal(found["pont"], b)
     store.put_word_vectors({})
     assert store.word_vectors([]) == {}
+
+
+def test_a_spelling_variants_words_are_searched_with_the_questions(store: ArchiveStore) -> None:
+    texts = ["Die Regierung tagte", "Die Rcgierung beschloss", "Regierung und Hochwasser", "Markt"]
+    _put(store, "/a.txt", [_chunk(i, t) for i, t in enumerate(texts)])
+    lists = store.search_word_lists(["Regierung", "Regierung Rcgierung", "Hochwasser Markt"], 5)
+    assert lists[0] == store.search_words("Regierung", 5)
+    assert [c for c, _ in lists[1]] == [c for c, _ in store.search_words("Regierung Rcgierung", 5)]
+    assert {c for c, _ in lists[1]} == {"doc0#0", "doc1#0", "doc2#0"}
+    assert lists[2] == store.search_words("Hochwasser Markt", 5)

@@ -48,3 +48,15 @@ def test_chroma_store_searches_wide_enough_and_raises_older_collections(tmp_path
     del client
     reopened = ChromaStore("old", path=tmp_path / "b", ef_search=300)
     assert reopened.collection.configuration["hnsw"]["ef_search"] == 300
+
+
+def test_query_many_gives_each_vectors_own_query(tmp_path: Path) -> None:
+    store = ChromaStore("many", path=tmp_path / "chroma")
+    rng = np.random.default_rng(1)
+    vecs = rng.normal(size=(40, 8)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    store.upsert([_chunk(i, str(i)) for i in range(40)], vecs)
+    queries = [vecs[3], vecs[17], -vecs[5]]
+    assert store.query_many(queries, n=5) == [store.query(q, n=5) for q in queries]
+    assert [hits[0][0] for hits in store.query_many(queries[:2], n=5)] == ["doc3#0", "doc17#0"]
+    assert store.query_many([], n=5) == []

@@ -1,0 +1,52 @@
+"""Which words each of a question's word searches reads: the same choice for every engine.
+
+A question is searched once for itself and once for each of its variants. An OCR or period
+spelling variant holds all the question's words and adds spellings of them ("regierung" +
+"rcgierung"). Such a variant searches the question's kept words plus its added words, each
+group pruned on its own (``retrieval.retriever.prune_common``): the two groups never compete
+for the postings budget. That keeps the question's part of a variant's ranking identical to the
+question's own search, which SQLite then reuses instead of scoring the question's (often
+common) words again for every variant (``sqlite_lexical.extended``). Any other variant (the
+cross-lingual one, an LLM's rewording) searches its own words as the question does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from ..text.tokens import VOCABULARY_WORD
+from .protocols import Prune
+
+
+@dataclass(frozen=True)
+class WordSearch:
+    """What one word search reads: the question's kept words (when it extends the question)
+    and its own kept words (those it adds, or all its words when it does not extend)."""
+
+    extends: bool
+    own: list[str]
+
+
+def query_words(query: str) -> list[str]:
+    """The distinct lower-cased words of a query, sorted."""
+    return sorted({w.lower() for w in VOCABULARY_WORD.findall(query)})
+
+
+def plan_word_searches(queries: Sequence[str], prune: Prune | None) -> list[WordSearch]:
+    """One ``WordSearch`` for each query; ``queries[0]`` is the question."""
+    keep = prune or (lambda words: words)
+    first = query_words(queries[0]) if queries else []
+    plans = [WordSearch(False, keep(first))] if queries else []
+    for query in queries[1:]:
+        words = query_words(query)
+        if first and set(first) <= set(words):
+            plans.append(WordSearch(True, keep([w for w in words if w not in first])))
+        else:
+            plans.append(WordSearch(False, keep(words)))
+    return plans
+
+
+def searched_words(plan: WordSearch, question: WordSearch) -> list[str]:
+    """All the words ``plan`` searches, ``question`` being the question's own plan."""
+    return (question.own + plan.own) if plan.extends else plan.own

@@ -1,0 +1,64 @@
+"""Which words a question's word searches read (storage/word_plans.py), and SQLite's ranking of
+a spelling variant from the question's own (sqlite_lexical.extended) against FTS5 itself."""
+
+from pathlib import Path
+
+import pytest
+
+from ragarchive.storage.sqlite import ArchiveDB
+from ragarchive.storage.sqlite_lexical import best_rowids, extended, match_any, ranked
+from ragarchive.storage.word_plans import WordSearch, plan_word_searches, searched_words
+
+from test_sqlite_trigrams import _archive
+
+
+def _rarest(n: int):
+    return lambda words: sorted(words, key=lambda w: (len(w), w))[:n]
+
+
+def test_a_variant_holding_the_questions_words_adds_its_own_pruned_on_their_own() -> None:
+    plans = plan_word_searches(
+        ["Regierung Wahl Mosel", "regierung wahl mosel Rcgierung Regiernng Wahll",
+         "gouvernement élection", ""], _rarest(2))
+    assert plans == [
+        WordSearch(False, ["wahl", "mosel"]),
+        WordSearch(True, ["wahll", "rcgierung"]),  # pruned among the added words only
+        WordSearch(False, ["élection", "gouvernement"]),  # not an extension: its own words
+        WordSearch(False, []),
+    ]
+    assert searched_words(plans[1], plans[0]) == ["wahl", "mosel", "wahll", "rcgierung"]
+    assert searched_words(plans[2], plans[0]) == ["élection", "gouvernement"]
+
+
+def test_without_pruning_every_word_is_searched() -> None:
+    plans = plan_word_searches(["Wahl Mosel", "Wahl Mosel Wahll"], None)
+    assert [searched_words(p, plans[0]) for p in plans] == [["mosel", "wahl"], ["mosel", "wahl", "wahll"]]
+
+
+@pytest.mark.parametrize("added", [["rcgierung"], ["rcgierung", "hochwaffer"], ["regiernng", "ananas"]])
+@pytest.mark.parametrize("limit", [3, 20])
+def test_a_variants_ranking_from_the_questions_is_fts5s_ranking_of_all_its_words(
+    tmp_path: Path, added: list[str], limit: int
+) -> None:
+    db = _archive(tmp_path, n=120)
+    base = ["regierung", "zeitung", "stadt"]  # in most chunks: more than ``limit`` match
+    base_rows = best_rowids(db.conn, "chunks_fts", match_any(base), limit)
+    got = extended(db.conn, base, base_rows, added, limit)
+    want = best_rowids(db.conn, "chunks_fts", match_any(base + added), limit)
+    assert len(base_rows) == limit and len(got) == limit
+    assert [r for r, _ in got] == [r for r, _ in want]
+    assert [s for _, s in got] == pytest.approx([s for _, s in want], abs=1e-9)
+
+
+def test_search_word_lists_equal_one_search_per_list(tmp_path: Path) -> None:
+    db: ArchiveDB = _archive(tmp_path, n=120)
+    queries = ["Regierung Zeitung Stadt", "Regierung Zeitung Stadt Rcgierung Hochwaffer",
+               "Regierung Zeitung Stadt", "Minister Kammer"]
+    prune = _rarest(3)
+    plans = plan_word_searches(queries, prune)
+    lists = db.search_word_lists(queries, 5, prune)
+    for plan, got in zip(plans, lists):
+        want = ranked(db.conn, "chunks_fts", match_any(searched_words(plan, plans[0])), 5)
+        assert [c for c, _ in got] == [c for c, _ in want]
+        assert [s for _, s in got] == pytest.approx([s for _, s in want], abs=1e-9)
+    assert db.search_word_lists([], 5, prune) == []
