@@ -38,7 +38,8 @@ from typing import Any, Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import scale  # noqa: E402
-from ragarchive.storage.sqlite_lexical import match_any, ranked  # noqa: E402
+from ragarchive.storage.sqlite_lexical import ranked  # noqa: E402
+from ragarchive.storage.sqlite_words import match_any  # noqa: E402
 
 COUNT = "SELECT count(*) FROM chunks_trigram WHERE chunks_trigram MATCH ?"
 LIMIT = 20  # the retriever's per-list depth (retrieval.per_list)
@@ -120,7 +121,7 @@ def summary(seconds: list[float], results: list[list[str]], exact: list[list[str
                            "terms_median": statistics.median(terms)}
     if exact is not None:
         out["overlap_exact"] = round(statistics.mean(
-            len(set(g) & set(e)) / max(1, len(e)) for g, e in zip(results, exact)), 3)
+            len(set(g) & set(e)) / len(e) if e else float(not g) for g, e in zip(results, exact)), 3)
         out["top1_exact"] = round(statistics.mean(g[:1] == e[:1] for g, e in zip(results, exact)), 3)
     return out
 

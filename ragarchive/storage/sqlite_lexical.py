@@ -17,6 +17,7 @@ from ..text.tokens import VOCABULARY_WORD, trigrams
 from ..types import Chunk
 from . import sqlite_trigrams as bounded
 from .protocols import Prune
+from .sqlite_words import best_rowids, extended, match_any, ranked_words
 from .word_plans import plan_word_searches
 
 LEXICAL_SCHEMA = """
@@ -33,12 +34,11 @@ CREATE TABLE IF NOT EXISTS raw_vocab (word TEXT PRIMARY KEY, count INTEGER NOT N
 
 def ranked(conn: sqlite3.Connection, table: str, match: str, limit: int) -> list[tuple[str, float]]:
     """FTS5's BM25 ranking of the chunks in ``table`` (``chunks_fts`` or ``chunks_trigram``)
-    matching ``match``: (chunk_id, score), best first, higher = better. The word searches, the
-    exact trigram search and bench/trigram_cost.py all rank through here.
+    matching ``match``: (chunk_id, score), best first, higher = better.
 
-    It sorts rowids and maps only the best ``limit`` to chunk ids: SQLite's sorter carries every
-    selected column of every matching chunk, and reading ``chunk_id`` for each cost 10-15 % of a
-    search (9,600 matching chunks at 10k)."""
+    It sorts rowids and maps only the best ``limit`` to chunk ids (``chunk_scores``): SQLite's
+    sorter carries every selected column of every matching chunk, and reading ``chunk_id`` for
+    each cost 10-15 % of a search (9,600 matching chunks at 10k)."""
     return chunk_scores(conn, table, best_rowids(conn, table, match, limit))
 
 
@@ -48,43 +48,10 @@ def chunk_scores(conn: sqlite3.Connection, table: str, rows: list[tuple[int, flo
     return [(ids[r[0]], -float(r[1])) for r in rows]
 
 
-def best_rowids(conn: sqlite3.Connection, table: str, match: str, limit: int) -> list[tuple[int, float]]:
-    """(rowid, FTS5 bm25: lower = better) of the best ``limit`` chunks matching ``match``."""
-    return conn.execute(f"SELECT rowid, bm25({table}) AS s FROM {table} WHERE {table} MATCH ? "
-                        "ORDER BY s LIMIT ?", (match, limit)).fetchall()
-
-
 def by_rowid(conn: sqlite3.Connection, table: str, columns: str, rowids: list[int]) -> list[tuple]:
     """``columns`` of the rows of ``table`` with these rowids."""
     marks = ",".join("?" * len(rowids))
     return [tuple(r) for r in conn.execute(f"SELECT {columns} FROM {table} WHERE rowid IN ({marks})", rowids)]
-
-
-def extended(
-    conn: sqlite3.Connection, base: list[str], base_rows: list[tuple[int, float]],
-    added: list[str], limit: int,
-) -> list[tuple[int, float]]:
-    """FTS5's best ``limit`` (rowid, bm25) for the words ``base + added``, from the ranking of
-    ``base`` alone (``base_rows``, its best ``limit``) and two searches that score only the
-    chunks holding an added word.
-
-    BM25 is a sum over the query's words. So a chunk holding words of both groups scores as
-    ``(base) AND (added)`` scores it, and one holding only added words as ``(added) NOT (base)``
-    does; one holding only base words keeps its base score. Of these last, one outside the
-    base's best ``limit`` scores no better than the ``limit`` chunks of ``base_rows``, each of
-    which scores at least as well here: so the result is exact (ties aside). Scoring the base's
-    common words costs ~1.5 µs a chunk that holds one (a French "dit": 9,600 chunks at 200k, 15
-    ms); the two searches score only the few chunks with an added spelling."""
-    b, a = match_any(base), match_any(added)
-    scores = dict(base_rows)
-    scores.update(best_rowids(conn, "chunks_fts", f"({a}) NOT ({b})", limit))
-    scores.update(best_rowids(conn, "chunks_fts", f"({b}) AND ({a})", limit))
-    return sorted(scores.items(), key=lambda r: (r[1], r[0]))[:limit]
-
-
-def match_any(terms: Sequence[str]) -> str:
-    """An FTS5 query matching a chunk that holds any of ``terms``, each a quoted string."""
-    return " OR ".join(f'"{t}"' for t in terms)
 
 
 class SQLiteLexical:
@@ -106,25 +73,23 @@ class SQLiteLexical:
         self, queries: Sequence[str], limit: int = 20, prune: Prune | None = None
     ) -> list[list[tuple[str, float]]]:
         """``search_words`` of a question (``queries[0]``) and of its variants, with the words
-        ``word_plans`` picks. A variant that extends the question is ranked from the question's
-        ranking (``extended``): its common words are scored once a question, not once a list."""
+        ``word_plans`` picks. Common words cost little (sqlite_words): a search scores the
+        chunks holding its rarer words, and a variant that extends the question is ranked from
+        the question's ranking."""
         plans = plan_word_searches(queries, prune)
         if not plans:
             return []
-        first = self._word_rows(plans[0].own, limit)
+        first = ranked_words(self.conn, plans[0].own, limit)
         out = []
         for plan in plans:
             if plan is plans[0] or (plan.extends and not plan.own):
                 rows = first
-            elif plan.extends and plans[0].own:
+            elif plan.extends:
                 rows = extended(self.conn, plans[0].own, first, plan.own, limit)
             else:
-                rows = self._word_rows(plan.own, limit)
+                rows = ranked_words(self.conn, plan.own, limit)
             out.append(chunk_scores(self.conn, "chunks_fts", rows))
         return out
-
-    def _word_rows(self, words: list[str], limit: int) -> list[tuple[int, float]]:
-        return best_rowids(self.conn, "chunks_fts", match_any(words), limit) if words else []
 
     def search_trigrams(
         self, query: str, limit: int = 20, prune: Prune | None = None

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from ragarchive.storage.sqlite import ArchiveDB
-from ragarchive.storage.sqlite_lexical import best_rowids, extended, match_any, ranked
+from ragarchive.storage.sqlite_lexical import ranked
+from ragarchive.storage.sqlite_words import best_rowids, extended, match_any
 from ragarchive.storage.word_plans import WordSearch, plan_word_searches, searched_words
 
 from test_sqlite_trigrams import _archive
@@ -62,3 +63,36 @@ def test_search_word_lists_equal_one_search_per_list(tmp_path: Path) -> None:
         assert [c for c, _ in got] == [c for c, _ in want]
         assert [s for _, s in got] == pytest.approx([s for _, s in want], abs=1e-9)
     assert db.search_word_lists([], 5, prune) == []
+
+
+def test_common_words_score_only_the_chunks_holding_a_rarer_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ``CANDIDATE_OCCURRENCES``, the candidates are the chunks holding the rarest words,
+    scored over all the words as FTS5 scores them; a chunk holding only common words is not,
+    even one that the exact search ranks first."""
+    from collections import Counter
+
+    from ragarchive.storage import sqlite_words
+
+    from test_sqlite import _chunk, _doc
+
+    texts = (["Ananas und viele andere Worte der langen Rede hier"] * 30
+             + ["Zeitung Stadt und manches andere mehr"] * 40 + ["Zeitung Zeitung Stadt Stadt"] * 3
+             + ["Wetter Markt Preise Hafen Schiffe"] * 200)
+    db = ArchiveDB(tmp_path / "a.sqlite")
+    db.replace_file(path="/a.txt", file_hash="h", kind="text", documents=[_doc(i) for i in range(len(texts))],
+                    chunks=[_chunk(i, t) for i, t in enumerate(texts)], warnings=[], timings={},
+                    raw_counts=Counter())
+    words = ["ananas", "stadt", "zeitung"]
+    monkeypatch.setattr(sqlite_words, "CANDIDATE_OCCURRENCES", 30)
+    assert sqlite_words.rarest(db.conn, words) == ["ananas"]
+    got = [tuple(r) for r in sqlite_words.ranked_words(db.conn, words, 10)]
+    exact = [tuple(r) for r in best_rowids(db.conn, "chunks_fts", match_any(words), 1000)]
+    holding = {r for (r,) in db.conn.execute("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH 'ananas'")}
+    want = [r for r in exact if r[0] in holding][:10]
+    assert exact[0][0] not in holding  # a short chunk of common words ranks first when exact
+    assert [r for r, _ in got] == [r for r, _ in want]
+    assert [s for _, s in got] == pytest.approx([s for _, s in want], abs=1e-9)
+    monkeypatch.setattr(sqlite_words, "CANDIDATE_OCCURRENCES", 10**6)
+    assert [tuple(r) for r in sqlite_words.ranked_words(db.conn, words, 10)] == exact[:10]
