@@ -217,7 +217,9 @@ class HybridRetriever:
     def _limits(self) -> dict[str, int]:
         return {"cap": self.settings.lexical_max_occurrences, "budget": self.settings.lexical_postings_budget}
 
-    def _within(self, count: int, allowed: set[str] | None, search: Callable[[int], list[Hits]]) -> list[Hits]:
+    def _within(
+        self, count: int, allowed: set[str] | None, search: Callable[[int], list[Hits]]
+    ) -> list[Hits]:
         """The ``count`` lists of ``search(depth)``, each cut to the allowed chunks."""
         n = self.settings.per_list
         if allowed is None:

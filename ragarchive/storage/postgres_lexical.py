@@ -73,8 +73,8 @@ class PostgresLexical:
         self, queries: Sequence[str], limit: int = 20, prune: Prune | None = None
     ) -> list[list[tuple[str, float]]]:
         """``search_words`` of a question (``queries[0]``) and of its variants, with the words
-        ``word_plans`` picks (as SQLite searches them). Each is its own search here: the
-        postings are summed in SQL, and reading a common word's twice costs little."""
+        ``word_plans`` picks (as SQLite searches them). Each list is its own search here, as
+        before: PostgreSQL's growth to 200k chunks was already within the target."""
         plans = plan_word_searches(queries, prune)
         return [self._words(searched_words(p, plans[0]), limit) for p in plans]
 

@@ -42,7 +42,9 @@ def ranked(conn: sqlite3.Connection, table: str, match: str, limit: int) -> list
     return chunk_scores(conn, table, best_rowids(conn, table, match, limit))
 
 
-def chunk_scores(conn: sqlite3.Connection, table: str, rows: list[tuple[int, float]]) -> list[tuple[str, float]]:
+def chunk_scores(
+    conn: sqlite3.Connection, table: str, rows: list[tuple[int, float]]
+) -> list[tuple[str, float]]:
     """(rowid, FTS5 bm25) rows as (chunk_id, score), higher = better, in the same order."""
     ids = dict(by_rowid(conn, table, "rowid, chunk_id", [r[0] for r in rows]))
     return [(ids[r[0]], -float(r[1])) for r in rows]

@@ -3,9 +3,8 @@
 FTS5's ``bm25()`` costs about 1.5 µs for every chunk that holds any searched word, and a
 question's words are common in a large archive: a French "dit" is in 9,600 of 200,000 chunks
 (15 ms a search). Two ways keep a question's word lists from paying that again and again, both
-built on one fact: BM25 is a sum over the query's words, so FTS5 gives a chunk the same score
-for ``(A) AND (B)`` as for ``A OR B``, and ``(A) NOT (B)`` scores a chunk without B as
-``A`` does. ``holding(A, B)`` thus scores the chunks holding an ``A`` word over all the words
+built on one fact: BM25 is a sum over the query's words, so FTS5 scores a chunk matching
+``(A) AND (B)`` as ``A OR B`` would, and one matching ``(A) NOT (B)`` as ``A`` would. ``holding(A, B)`` thus scores the chunks holding an ``A`` word over all the words
 of ``A`` and ``B`` while scoring no chunk that holds only ``B`` words.
 
 * **candidates** (``ranked_words``): when the question's words together occur more than
@@ -52,7 +51,9 @@ def ranked_words(conn: sqlite3.Connection, words: list[str], limit: int) -> Rows
     return best(holding(conn, rare, [w for w in words if w not in rare], limit), limit)
 
 
-def extended(conn: sqlite3.Connection, base: list[str], base_rows: Rows, added: list[str], limit: int) -> Rows:
+def extended(
+    conn: sqlite3.Connection, base: list[str], base_rows: Rows, added: list[str], limit: int
+) -> Rows:
     """The best ``limit`` chunks for the words ``base + added``, from ``base_rows`` (the best
     ``limit`` for ``base`` alone) and ``holding(added, base)``.
 
