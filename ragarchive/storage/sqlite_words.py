@@ -4,8 +4,9 @@ FTS5's ``bm25()`` costs about 1.5 µs for every chunk that holds any searched wo
 question's words are common in a large archive: a French "dit" is in 9,600 of 200,000 chunks
 (15 ms a search). Two ways keep a question's word lists from paying that again and again, both
 built on one fact: BM25 is a sum over the query's words, so FTS5 scores a chunk matching
-``(A) AND (B)`` as ``A OR B`` would, and one matching ``(A) NOT (B)`` as ``A`` would. ``holding(A, B)`` thus scores the chunks holding an ``A`` word over all the words
-of ``A`` and ``B`` while scoring no chunk that holds only ``B`` words.
+``(A) AND (B)`` as ``A OR B`` would, and one holding no ``B`` word as ``A`` alone would.
+``holding(A, B)`` thus scores the chunks holding an ``A`` word over all the words of ``A`` and
+``B`` while scoring no chunk that holds only ``B`` words.
 
 * **candidates** (``ranked_words``): when the question's words together occur more than
   ``CANDIDATE_OCCURRENCES`` times, the chunks holding its rarest words (within that count, at
@@ -68,11 +69,17 @@ def extended(
 
 
 def holding(conn: sqlite3.Connection, first: list[str], second: list[str], limit: int) -> dict[int, float]:
-    """The best ``limit`` chunks holding a ``first`` word, each scored over ``first + second``
-    (no chunk holding only ``second`` words is scored)."""
-    a, b = match_any(first), match_any(second)
-    scores = dict(best_rowids(conn, TABLE, f"({a}) NOT ({b})", limit))
-    scores.update(best_rowids(conn, TABLE, f"({a}) AND ({b})", limit))
+    """The chunks holding a ``first`` word, scored over ``first + second`` (no chunk holding
+    only ``second`` words is scored): enough of them that their best ``limit`` are exact.
+
+    ``(first) AND (second)`` scores the chunks holding words of both exactly; ``first`` alone
+    scores the others exactly and underrates those holding both. One of these that the AND
+    query's best ``limit`` leave out is outranked by all ``limit`` of them, whatever score it
+    keeps here; and a chunk left out of the ``first`` query's best ``limit`` is outranked by all
+    of those. ``first`` alone rather than ``(first) NOT (second)``: FTS5 reads every chunk of
+    every word of a query to count it for the idf, and ``second`` holds the common words."""
+    scores = dict(best_rowids(conn, TABLE, match_any(first), limit))
+    scores.update(best_rowids(conn, TABLE, f"({match_any(first)}) AND ({match_any(second)})", limit))
     return scores
 
 
