@@ -299,11 +299,12 @@ def _sqlite_alone_section(files: list[dict | None]) -> list[str]:
     if len(points) < 2:
         return []
     out = ["SQLite alone, as last re-measured (`bench/scale.py --embedder hashing --remeasure --rounds 2`):", "",
-           "| chunks | p50 / p95 | lexical stage | measured |", "|---|---|---|---|"]
+           "| chunks | p50 / p95 | lexical stage | measured | code |", "|---|---|---|---|---|"]
     for cp in points:
         lat = cp["latency_retrieval_gate"]
         out.append(f"| {cp['chunks']:,} | {lat['p50_s']:.3f} / {lat['p95_s']:.3f} s | "
-                   f"{lat['per_stage_mean_s'].get('retrieve.lexical', 0.0):.3f} s | {cp['measured_at']} |")
+                   f"{lat['per_stage_mean_s'].get('retrieve.lexical', 0.0):.3f} s | {cp['measured_at']} | "
+                   f"{cp.get('code', '')} |")
     first, last = points[0]["latency_retrieval_gate"], points[-1]["latency_retrieval_gate"]
     out.append(f"\nsqlite alone: p95({points[-1]['chunks']:,}) / p95({points[0]['chunks']:,}) = "
                f"{last['p95_s'] / first['p95_s']:.2f} (target ≤ 1.5)")

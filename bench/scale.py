@@ -61,6 +61,7 @@ import os
 import random
 import re
 import resource
+import subprocess
 import sys
 import time
 from contextlib import contextmanager
@@ -687,13 +688,31 @@ def remeasure(ingestor: Any, state: dict[str, Any], state_path: Path, settings: 
         sys.exit(f"no checkpoint has {chunks} chunks: nothing to re-measure")
     cp = state["checkpoints"][key]
     latency = measure_latency(settings, questions, args.rounds, args.query_threads)
-    earlier = {k: cp[k] for k in ("latency_retrieval_gate", "measured_at", "load_avg_after_questions")}
+    earlier = {k: cp[k] for k in ("latency_retrieval_gate", "measured_at", "load_avg_after_questions", "code")
+               if k in cp}
     cp.setdefault("earlier_latency", []).append(earlier)
     cp.update(latency_retrieval_gate=latency, latency={"p50_s": latency["p50_s"], "p95_s": latency["p95_s"]},
-              measured_at=time.strftime("%Y-%m-%dT%H:%M:%S"),
+              measured_at=time.strftime("%Y-%m-%dT%H:%M:%S"), code=code_version(),
               load_avg_after_questions=[round(x, 2) for x in os.getloadavg()])
     save_json(state_path, state)
     print_checkpoint(cp)
+
+
+def code_version() -> str:
+    """The commit of the ragarchive package measured ("+changes" if its tree differs), so that
+    re-measurements of one archive by different code can be told apart."""
+    import ragarchive
+
+    folder = Path(ragarchive.__file__).resolve().parent
+    git = ["git", "-C", str(folder)]
+    try:
+        rev = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                             check=True).stdout.strip()
+        dirty = subprocess.run([*git, "status", "--porcelain", "--", "."], capture_output=True, text=True,
+                               check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return rev + ("+changes" if dirty else "")
 
 
 def parse_args() -> argparse.Namespace:

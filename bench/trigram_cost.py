@@ -49,7 +49,6 @@ Search = tuple[list[str], list[str], str]  # (the question's trigrams, the kept 
 
 def capture(work: Path, embedder: str) -> tuple[Path, list[Search]]:
     """(the archive's SQLite file, one ``Search`` for each trigram search of the questions)."""
-    from ragarchive.services import build_ask_service
     from ragarchive.storage import sqlite_lexical
 
     searched: list[Search] = []
@@ -63,6 +62,16 @@ def capture(work: Path, embedder: str) -> tuple[Path, list[Search]]:
         return original(self, query, limit, record)
 
     sqlite_lexical.SQLiteLexical.search_trigrams = recording
+    try:
+        return ask_questions(work, embedder), searched
+    finally:
+        sqlite_lexical.SQLiteLexical.search_trigrams = original
+
+
+def ask_questions(work: Path, embedder: str) -> Path:
+    """Ask bench/scale.py's questions once against the archive in ``work``; its SQLite file."""
+    from ragarchive.services import build_ask_service
+
     settings = scale.settings_for(work, embedder, None, 1)
     service = build_ask_service(settings)
     try:
@@ -70,8 +79,7 @@ def capture(work: Path, embedder: str) -> tuple[Path, list[Search]]:
             service.ask(q["question"])
     finally:
         service.retriever.db.close()
-        sqlite_lexical.SQLiteLexical.search_trigrams = original
-    return settings.archive_dir / "archive.sqlite", searched
+    return settings.archive_dir / "archive.sqlite"
 
 
 def doc_budget(conn: sqlite3.Connection, grams: list[str], budget: int) -> list[str]:

@@ -28,15 +28,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import scale  # noqa: E402
-from trigram_cost import LIMIT, summary, timed  # noqa: E402
+from trigram_cost import LIMIT, ask_questions, summary, timed  # noqa: E402
 from ragarchive.storage import sqlite_lexical, sqlite_words  # noqa: E402
 
 
 def capture(work: Path, embedder: str) -> tuple[Path, list[list[str]]]:
     """(the archive's SQLite file, the words of each search of the questions' own words)."""
-    from ragarchive.services import build_ask_service
-
     searched: list[list[str]] = []
     original = sqlite_lexical.ranked_words
 
@@ -46,15 +43,10 @@ def capture(work: Path, embedder: str) -> tuple[Path, list[list[str]]]:
         return original(conn, words, limit)
 
     sqlite_lexical.ranked_words = recording
-    settings = scale.settings_for(work, embedder, None, 1)
-    service = build_ask_service(settings)
     try:
-        for q in scale.build_questions(scale.load_sources(), 7):
-            service.ask(q["question"])
+        return ask_questions(work, embedder), searched
     finally:
-        service.retriever.db.close()
         sqlite_lexical.ranked_words = original
-    return settings.archive_dir / "archive.sqlite", searched
 
 
 def main() -> None:
