@@ -99,4 +99,5 @@ def rarest(conn: sqlite3.Connection, words: list[str]) -> list[str]:
 
 
 def best(scores: dict[int, float], limit: int) -> Rows:
+    """The best ``limit`` of (rowid: bm25) scores, best (lowest) first, ties by rowid."""
     return sorted(scores.items(), key=lambda r: (r[1], r[0]))[:limit]

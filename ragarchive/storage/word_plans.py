@@ -6,7 +6,7 @@ spelling variant holds all the question's words and adds spellings of them ("reg
 group pruned on its own (``retrieval.retriever.prune_common``): the two groups never compete
 for the postings budget. That keeps the question's part of a variant's ranking identical to the
 question's own search, which SQLite then reuses instead of scoring the question's (often
-common) words again for every variant (``sqlite_lexical.extended``). Any other variant (the
+common) words again for every variant (``sqlite_words.extended``). Any other variant (the
 cross-lingual one, an LLM's rewording) searches its own words as the question does.
 """
 
