@@ -38,8 +38,7 @@ from typing import Any, Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import scale  # noqa: E402
-from ragarchive.storage.sqlite_lexical import ranked  # noqa: E402
-from ragarchive.storage.sqlite_words import match_any  # noqa: E402
+from ragarchive.storage.sqlite_fts import match_any, ranked  # noqa: E402
 
 COUNT = "SELECT count(*) FROM chunks_trigram WHERE chunks_trigram MATCH ?"
 LIMIT = 20  # the retriever's per-list depth (retrieval.per_list)
@@ -98,7 +97,7 @@ def substrings(text: str, k: int) -> list[str]:
 
 
 def fts(conn: sqlite3.Connection, match: str) -> list[str]:
-    """FTS5's BM25 over the trigram index, as the product ranks (sqlite_lexical.ranked)."""
+    """FTS5's BM25 over the trigram index, as the product ranks (sqlite_fts.ranked)."""
     return [c for c, _ in ranked(conn, "chunks_trigram", match, LIMIT)]
 
 

@@ -29,7 +29,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from trigram_cost import LIMIT, ask_questions, summary, timed  # noqa: E402
-from ragarchive.storage import sqlite_lexical, sqlite_words  # noqa: E402
+from ragarchive.storage import sqlite_fts, sqlite_lexical, sqlite_words  # noqa: E402
 
 
 def capture(work: Path, embedder: str) -> tuple[Path, list[list[str]]]:
@@ -72,7 +72,7 @@ def main() -> None:
 
         def run(words: list[str]) -> list[Any]:
             if occurrences is None:
-                rows = sqlite_words.best_rowids(conn, "chunks_fts", sqlite_words.match_any(words), LIMIT)
+                rows = sqlite_fts.best_rowids(conn, "chunks_fts", sqlite_fts.match_any(words), LIMIT)
             else:
                 rows = sqlite_words.ranked_words(conn, words, LIMIT)
             return [r[0] for r in rows]

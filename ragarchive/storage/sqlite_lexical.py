@@ -17,7 +17,8 @@ from ..text.tokens import VOCABULARY_WORD, trigrams
 from ..types import Chunk
 from . import sqlite_trigrams as bounded
 from .protocols import Prune
-from .sqlite_words import best_rowids, extended, match_any, ranked_words
+from .sqlite_fts import best_rowids, by_rowid, chunk_scores, match_any, ranked
+from .sqlite_words import extended, ranked_words
 from .word_plans import plan_word_searches
 
 LEXICAL_SCHEMA = """
@@ -30,30 +31,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_trigram USING fts5(
 CREATE TABLE IF NOT EXISTS vocab (word TEXT PRIMARY KEY, count INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS raw_vocab (word TEXT PRIMARY KEY, count INTEGER NOT NULL);
 """ + bounded.GRAM_DOCS_SCHEMA
-
-
-def ranked(conn: sqlite3.Connection, table: str, match: str, limit: int) -> list[tuple[str, float]]:
-    """FTS5's BM25 ranking of the chunks in ``table`` (``chunks_fts`` or ``chunks_trigram``)
-    matching ``match``: (chunk_id, score), best first, higher = better.
-
-    It sorts rowids and maps only the best ``limit`` to chunk ids (``chunk_scores``): SQLite's
-    sorter carries every selected column of every matching chunk, and reading ``chunk_id`` for
-    each cost 10-15 % of a search (9,600 matching chunks at 10k)."""
-    return chunk_scores(conn, table, best_rowids(conn, table, match, limit))
-
-
-def chunk_scores(
-    conn: sqlite3.Connection, table: str, rows: list[tuple[int, float]]
-) -> list[tuple[str, float]]:
-    """(rowid, FTS5 bm25) rows as (chunk_id, score), higher = better, in the same order."""
-    ids = dict(by_rowid(conn, table, "rowid, chunk_id", [r[0] for r in rows]))
-    return [(ids[r[0]], -float(r[1])) for r in rows]
-
-
-def by_rowid(conn: sqlite3.Connection, table: str, columns: str, rowids: list[int]) -> list[tuple]:
-    """``columns`` of the rows of ``table`` with these rowids."""
-    marks = ",".join("?" * len(rowids))
-    return [tuple(r) for r in conn.execute(f"SELECT {columns} FROM {table} WHERE rowid IN ({marks})", rowids)]
 
 
 class SQLiteLexical:

@@ -21,25 +21,13 @@ built on one fact: BM25 is a sum over the query's words, so FTS5 scores a chunk 
 from __future__ import annotations
 
 import sqlite3
-from typing import Sequence
+
+from .sqlite_fts import Rows, best_rowids, match_any
 
 TABLE = "chunks_fts"
 # Chosen on bench/word_cost.py's scale archives (not on the development questions): at 10k
 # chunks no question's words reach it; at 200k a search scores a few hundred chunks, not 10,000.
 CANDIDATE_OCCURRENCES = 1_000
-
-Rows = list[tuple[int, float]]  # (rowid, FTS5 bm25: lower = better), best first
-
-
-def best_rowids(conn: sqlite3.Connection, table: str, match: str, limit: int) -> Rows:
-    """(rowid, FTS5 bm25: lower = better) of the best ``limit`` chunks matching ``match``."""
-    return conn.execute(f"SELECT rowid, bm25({table}) AS s FROM {table} WHERE {table} MATCH ? "
-                        "ORDER BY s LIMIT ?", (match, limit)).fetchall()
-
-
-def match_any(terms: Sequence[str]) -> str:
-    """An FTS5 query matching a chunk that holds any of ``terms``, each a quoted string."""
-    return " OR ".join(f'"{t}"' for t in terms)
 
 
 def ranked_words(conn: sqlite3.Connection, words: list[str], limit: int) -> Rows:

@@ -8,8 +8,7 @@ import pytest
 
 from ragarchive.storage import sqlite_trigrams
 from ragarchive.storage.sqlite import ArchiveDB
-from ragarchive.storage.sqlite_lexical import ranked
-from ragarchive.storage.sqlite_words import match_any
+from ragarchive.storage.sqlite_fts import match_any, ranked
 from ragarchive.text.tokens import trigrams
 
 from test_sqlite import _chunk, _doc

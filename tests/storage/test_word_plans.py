@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from ragarchive.storage.sqlite import ArchiveDB
-from ragarchive.storage.sqlite_lexical import ranked
-from ragarchive.storage.sqlite_words import best_rowids, extended, match_any
+from ragarchive.storage.sqlite_fts import best_rowids, match_any, ranked
+from ragarchive.storage.sqlite_words import extended
 from ragarchive.storage.word_plans import WordSearch, plan_word_searches, searched_words
 
 from test_sqlite_trigrams import _archive
