@@ -2,9 +2,9 @@
 to the exact search (issue 18, point 5; ragarchive/storage/sqlite_words.py).
 
 Asks ``bench/scale.py``'s 42 questions once against a scale archive (``--work``; ``--embedder``
-as it was made with), recording each question's own kept words (the product ranks them together
-with its spelling variants' added spellings, word_plans.shared_lists; the candidates are
-measured here on the question's words alone), then runs those searches alone:
+as it was made with), recording the words of each search that ranks a question's own words (a
+spelling variant's list is ranked from it exactly and is not counted here), then runs those
+searches alone:
 
 * ``exact``: FTS5's BM25 over all the words, every chunk holding one scored (the reference, and
   the product's search before the candidates);
@@ -35,18 +35,18 @@ from ragarchive.storage import sqlite_fts, sqlite_lexical, sqlite_words  # noqa:
 def capture(work: Path, embedder: str) -> tuple[Path, list[list[str]]]:
     """(the archive's SQLite file, the words of each search of the questions' own words)."""
     searched: list[list[str]] = []
-    original = sqlite_lexical.word_lists
+    original = sqlite_lexical.ranked_words
 
-    def recording(conn: Any, plans: Any, limit: int) -> Any:
-        if plans and plans[0].own:
-            searched.append(list(plans[0].own))
-        return original(conn, plans, limit)
+    def recording(conn: Any, words: list[str], limit: int) -> Any:
+        if words:
+            searched.append(list(words))
+        return original(conn, words, limit)
 
-    sqlite_lexical.word_lists = recording
+    sqlite_lexical.ranked_words = recording
     try:
         return ask_questions(work, embedder), searched
     finally:
-        sqlite_lexical.word_lists = original
+        sqlite_lexical.ranked_words = original
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ from ..text.tokens import VOCABULARY_WORD, trigrams
 from ..types import Chunk
 from .postgres_schema import QUERY_CONFIGS, SIMPLE_CONFIG, TEXT_CONFIGS
 from .protocols import Prune
-from .word_plans import lexeme_plans, plan_word_searches, shared_lists
+from .word_plans import plan_word_searches, searched_words
 
 if TYPE_CHECKING:
     import psycopg
@@ -36,25 +36,19 @@ _TOKEN = re.compile(r"\w+")  # what FTS5's unicode61 tokenizer counts as a token
 
 # BM25 over the postings ({table}: one row per chunk and term, with the term's count in the
 # chunk and the chunk's length) of the question's terms
-_TERMS = """WITH m AS (
+_POSTINGS = """WITH m AS (
     SELECT seq, {term} AS term, tf::float8 AS tf, dl::float8 AS dl FROM {table}
     WHERE {term} = ANY(%(terms)s)),
-df AS (SELECT term, count(*)::float8 AS n FROM m GROUP BY term)"""
-_BM25 = """sum(greatest(ln((%(total)s - df.n + 0.5) / (df.n + 0.5)), 1e-6)
-    * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * m.dl / %(avgdl)s)))"""
-_POSTINGS = _TERMS + """,
-s AS (SELECT m.seq, """ + _BM25 + """ AS score
+df AS (SELECT term, count(*)::float8 AS n FROM m GROUP BY term),
+s AS (SELECT m.seq, sum(greatest(ln((%(total)s - df.n + 0.5) / (df.n + 0.5)), 1e-6)
+    * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * m.dl / %(avgdl)s))) AS score
     FROM m JOIN df USING (term) GROUP BY m.seq ORDER BY score DESC, m.seq LIMIT %(limit)s)
 SELECT c.chunk_id, s.score FROM s JOIN chunks c USING (seq) ORDER BY s.score DESC, c.chunk_id"""
 _WORDS = _POSTINGS.format(table="chunk_words", term="lexeme")
 _TRIGRAMS = _POSTINGS.format(table="chunk_grams", term="gram")
-# the same BM25 of some chunks only (the idf still counts every posting of the terms)
-_CHUNK_WORDS = (_TERMS + """
-SELECT c.chunk_id, """ + _BM25 + """ FROM m JOIN df USING (term) JOIN chunks c USING (seq)
-WHERE c.chunk_id = ANY(%(ids)s) GROUP BY c.chunk_id""").format(table="chunk_words", term="lexeme")
 
-_LEXEMES = """SELECT w, array_agg(DISTINCT l ORDER BY l) FROM unnest(%s::text[]) AS w,
-    unnest(%s::regconfig[]) AS cfg, unnest(tsvector_to_array(to_tsvector(cfg, w))) AS l GROUP BY w"""
+_LEXEMES = """SELECT DISTINCT l FROM unnest(%s::regconfig[]) AS cfg,
+    unnest(tsvector_to_array(to_tsvector(cfg, %s))) AS l ORDER BY l"""
 
 _STATS = """SELECT count(*), coalesce(avg(n_words), 0)::float8,
     coalesce(avg(greatest(length(folded) - 2, 1)), 0)::float8 FROM chunks"""
@@ -79,30 +73,22 @@ class PostgresLexical:
         self, queries: Sequence[str], limit: int = 20, prune: Prune | None = None
     ) -> list[list[tuple[str, float]]]:
         """``search_words`` of a question (``queries[0]``) and of its variants, with the words
-        ``word_plans`` picks (as SQLite searches them), the question's and its spelling
-        variants' lists from one search of their lexemes (word_plans.shared_lists: a variant's
-        spelling may share the question's lexeme, "Regierungen" and "Regierung")."""
+        ``word_plans`` picks (as SQLite searches them). Each list is its own search here, as
+        before: PostgreSQL's growth to 200k chunks was already within the target."""
         plans = plan_word_searches(queries, prune)
+        return [self._words(searched_words(p, plans[0]), limit) for p in plans]
+
+    def _words(self, words: list[str], limit: int) -> list[tuple[str, float]]:
+        if not words:
+            return []
         with self.connection() as c:
-            lexemes = self._lexemes(c, sorted({w for p in plans for w in p.own}))
-            stats = self._stats(c)
-            search = lambda terms, n: self._postings(c, _WORDS, terms, stats[0], stats[1], n)
-            scores = lambda terms, ids: self._chunk_scores(c, terms, ids, stats)
-            return shared_lists(lexeme_plans(plans, lexemes), search, scores, limit)
-
-    def _lexemes(self, c: psycopg.Connection, words: list[str]) -> dict[str, list[str]]:
-        """Each word's lexemes under every query configuration (none for a stop word)."""
-        return {w: list(ls) for w, ls in c.execute(_LEXEMES, (words, list(QUERY_CONFIGS)))} if words else {}
-
-    def _postings(self, c: psycopg.Connection, sql: str, terms: list[str], total: int, avgdl: float,
-                  limit: int) -> list[tuple[str, float]]:
-        rows = c.execute(sql, {"terms": terms, "total": total, "avgdl": avgdl or 1.0, "limit": limit})
+            lexemes = [r[0] for r in c.execute(_LEXEMES, (list(QUERY_CONFIGS), " ".join(words)))]
+            if not lexemes:
+                return []  # stop words only
+            total, avg_words, _ = self._stats(c)
+            rows = c.execute(_WORDS, {"terms": lexemes, "total": total, "avgdl": avg_words or 1.0,
+                                      "limit": limit}).fetchall()
         return [(r[0], float(r[1])) for r in rows]
-
-    def _chunk_scores(self, c: psycopg.Connection, terms: list[str], ids: list[str],
-                      stats: tuple[int, float, float]) -> dict[str, float]:
-        rows = c.execute(_CHUNK_WORDS, {"terms": terms, "ids": ids, "total": stats[0], "avgdl": stats[1] or 1.0})
-        return {r[0]: float(r[1]) for r in rows}
 
     def search_trigrams(
         self, query: str, limit: int = 20, prune: Prune | None = None
@@ -115,7 +101,9 @@ class PostgresLexical:
             return []
         with self.connection() as c:
             total, _, avg_grams = self._stats(c)
-            return self._postings(c, _TRIGRAMS, grams, total, avg_grams, limit)
+            rows = c.execute(_TRIGRAMS, {"terms": grams, "total": total, "avgdl": avg_grams or 1.0,
+                                         "limit": limit}).fetchall()
+        return [(r[0], float(r[1])) for r in rows]
 
     def _stats(self, c: psycopg.Connection) -> tuple[int, float, float]:
         """(chunks, mean words per chunk, mean trigrams per chunk) for BM25, recounted only when

@@ -18,7 +18,7 @@ from ..types import Chunk
 from . import sqlite_trigrams as bounded
 from .protocols import Prune
 from .sqlite_fts import best_rowids, by_rowid, chunk_scores, match_any, ranked
-from .sqlite_words import word_lists
+from .sqlite_words import extended, ranked_words
 from .word_plans import plan_word_searches
 
 LEXICAL_SCHEMA = """
@@ -53,10 +53,22 @@ class SQLiteLexical:
     ) -> list[list[tuple[str, float]]]:
         """``search_words`` of a question (``queries[0]``) and of its variants, with the words
         ``word_plans`` picks. Common words cost little (sqlite_words): a search scores the
-        chunks holding its rarer words, and the question and the variants that extend it are
-        ranked from one search (word_plans.shared_lists)."""
+        chunks holding its rarer words, and a variant that extends the question is ranked from
+        the question's ranking."""
         plans = plan_word_searches(queries, prune)
-        return [chunk_scores(self.conn, "chunks_fts", rows) for rows in word_lists(self.conn, plans, limit)]
+        if not plans:
+            return []
+        first = ranked_words(self.conn, plans[0].own, limit)
+        out = []
+        for plan in plans:
+            if plan is plans[0] or (plan.extends and not plan.own):
+                rows = first
+            elif plan.extends:
+                rows = extended(self.conn, plans[0].own, first, plan.own, limit)
+            else:
+                rows = ranked_words(self.conn, plan.own, limit)
+            out.append(chunk_scores(self.conn, "chunks_fts", rows))
+        return out
 
     def search_trigrams(
         self, query: str, limit: int = 20, prune: Prune | None = None

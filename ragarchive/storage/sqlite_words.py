@@ -13,22 +13,16 @@ built on one fact: BM25 is a sum over the query's words, so FTS5 scores a chunk 
   least one word) are scored over all its words; a chunk holding only the commoner words is
   never a candidate. That is the approximation, as for the trigrams (sqlite_trigrams.py);
   ``bench/word_cost.py`` measures it against the exact search.
-* **spelling variants** (``word_lists``): the question's kept words plus a few added spellings
-  (storage/word_plans.py). The question and its variants are ranked from one search of all
-  their words (``ranked_words`` with ``added``: the candidates are also every chunk holding an
-  added spelling, so a question's own list may take a chunk that its search alone would not
-  have had as a candidate) less, per list, the ``bm25()`` of the spellings it leaves out
-  (``scores_of``, for the chunks of that search only): the question's common words are read
-  once, not once more for each variant.
+* **a spelling variant** (``extended``): the question's kept words plus a few added spellings
+  (storage/word_plans.py). Its ranking is the question's, updated with ``holding(added,
+  question's words)``: exact, see there.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from typing import Sequence
 
 from .sqlite_fts import Rows, best_rowids, match_any
-from .word_plans import WordSearch, shared_lists
 
 TABLE = "chunks_fts"
 # Chosen on bench/word_cost.py's scale archives (not on the development questions): at 10k
@@ -36,45 +30,30 @@ TABLE = "chunks_fts"
 CANDIDATE_OCCURRENCES = 1_000
 
 
-def ranked_words(conn: sqlite3.Connection, words: list[str], limit: int, added: Sequence[str] = ()) -> Rows:
-    """The best ``limit`` chunks for ``words`` and ``added`` together: all chunks holding one,
-    or the candidates, those holding one of the rarest ``words`` or any ``added`` word (the
-    spellings a question's variants add, word_plans.shared_lists: rare, and a chunk holding
-    one must be ranked for the variant that adds it)."""
-    every = [*words, *added]
-    if not every:
+def ranked_words(conn: sqlite3.Connection, words: list[str], limit: int) -> Rows:
+    """The best ``limit`` chunks for ``words``: all chunks holding one, or the candidates."""
+    if not words:
         return []
-    rare = rarest(conn, words) if words else []
+    rare = rarest(conn, words)
     if len(rare) == len(words):
-        return best_rowids(conn, TABLE, match_any(every), limit)
-    return best(holding(conn, [*rare, *added], [w for w in words if w not in rare], limit), limit)
+        return best_rowids(conn, TABLE, match_any(words), limit)
+    return best(holding(conn, rare, [w for w in words if w not in rare], limit), limit)
 
 
-def word_lists(conn: sqlite3.Connection, plans: Sequence[WordSearch], limit: int) -> list[Rows]:
-    """The best ``limit`` chunks of each plan: the question's and its spelling variants' from
-    one search (word_plans.shared_lists), scores as FTS5's ``bm25()`` (lower = better)."""
-    lists = shared_lists(
-        plans,
-        search=lambda words, n: _higher(ranked_words(conn, words, n)),
-        scores=lambda words, rowids: {r: -s for r, s in scores_of(conn, words, rowids)},
-        limit=limit,
-        joint=lambda words, added, n: _higher(ranked_words(conn, words, n, added)),
-    )
-    return [_higher(rows) for rows in lists]
+def extended(
+    conn: sqlite3.Connection, base: list[str], base_rows: Rows, added: list[str], limit: int
+) -> Rows:
+    """The best ``limit`` chunks for the words ``base + added``, from ``base_rows`` (the best
+    ``limit`` for ``base`` alone) and ``holding(added, base)``.
 
-
-def scores_of(conn: sqlite3.Connection, words: list[str], rowids: list[int]) -> Rows:
-    """FTS5's ``bm25()`` of these chunks for ``words`` (those holding one). ``+rowid`` keeps
-    SQLite from handing FTS5 one rowid at a time, for each of which it would count the words'
-    postings again."""
-    marks = ",".join("?" * len(rowids))
-    return conn.execute(f"SELECT rowid, bm25({TABLE}) FROM {TABLE} WHERE {TABLE} MATCH ? "
-                        f"AND +rowid IN ({marks})", [match_any(words), *rowids]).fetchall()
-
-
-def _higher(rows: Rows) -> Rows:
-    """bm25() scores as word_plans ranks them (higher = better), and back."""
-    return [(rowid, -score) for rowid, score in rows]
+    A chunk holding an added word gets its score over all the words from ``holding``; one
+    holding only base words keeps its base score. Of these last, one outside ``base_rows``
+    scores no better than the ``limit`` chunks of ``base_rows``, each of which scores at least
+    as well here: so the result is the search of all the words (ties aside), and only the few
+    chunks with an added spelling are scored again."""
+    if not base:
+        return ranked_words(conn, added, limit)
+    return best({**dict(base_rows), **holding(conn, added, base, limit)}, limit)
 
 
 def holding(conn: sqlite3.Connection, first: list[str], second: list[str], limit: int) -> dict[int, float]:

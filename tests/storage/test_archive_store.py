@@ -226,16 +226,10 @@ def test_word_vectors_are_kept_once_per_word(store: ArchiveStore) -> None:
 
 
 def test_a_spelling_variants_words_are_searched_with_the_questions(store: ArchiveStore) -> None:
-    """The question's and its variants' lists come from one search (word_plans.shared_lists):
-    each as its own search would rank, a variant's spelling sharing the question's lexeme
-    ("Regierungen" for PostgreSQL's German stemmer) included."""
-    from test_word_plans import assert_same_ranking
-
-    texts = ["Die Regierung tagte", "Die Rcgierung beschloss", "Regierung und Hochwasser", "Markt",
-             "Die Regierungen der Länder", "Hochwasser am Markt"]
+    texts = ["Die Regierung tagte", "Die Rcgierung beschloss", "Regierung und Hochwasser", "Markt"]
     _put(store, "/a.txt", [_chunk(i, t) for i, t in enumerate(texts)])
-    queries = ["Regierung", "Regierung Rcgierung", "Hochwasser Markt", "Regierung Regierungen Rcgierung"]
-    lists = store.search_word_lists(queries, 5)
-    for query, got in zip(queries, lists):
-        assert_same_ranking(got, store.search_words(query, 5))
-    assert {c for c, _ in lists[1]} >= {"doc0#0", "doc1#0", "doc2#0"}
+    lists = store.search_word_lists(["Regierung", "Regierung Rcgierung", "Hochwasser Markt"], 5)
+    assert lists[0] == store.search_words("Regierung", 5)
+    assert [c for c, _ in lists[1]] == [c for c, _ in store.search_words("Regierung Rcgierung", 5)]
+    assert {c for c, _ in lists[1]} == {"doc0#0", "doc1#0", "doc2#0"}
+    assert lists[2] == store.search_words("Hochwasser Markt", 5)

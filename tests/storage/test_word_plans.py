@@ -1,19 +1,14 @@
-"""Which words a question's word searches read (storage/word_plans.py), and the question's and its
-spelling variants' lists from one search (word_plans.shared_lists), against a toy ranking and
-against FTS5 itself."""
+"""Which words a question's word searches read (storage/word_plans.py), and SQLite's ranking of
+a spelling variant from the question's own (sqlite_lexical.extended) against FTS5 itself."""
 
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from ragarchive.storage.sqlite import ArchiveDB
 from ragarchive.storage.sqlite_fts import best_rowids, match_any, ranked
-from ragarchive.storage import word_plans
-from ragarchive.storage.word_plans import (
-    WordSearch, lexeme_plans, plan_word_searches, searched_words, shared_lists,
-)
+from ragarchive.storage.sqlite_words import extended
+from ragarchive.storage.word_plans import WordSearch, plan_word_searches, searched_words
 
 from test_sqlite_trigrams import _archive
 
@@ -41,39 +36,33 @@ def test_without_pruning_every_word_is_searched() -> None:
     assert [searched_words(p, plans[0]) for p in plans] == [["mosel", "wahl"], ["mosel", "wahl", "wahll"]]
 
 
+@pytest.mark.parametrize("added", [["rcgierung"], ["rcgierung", "hochwaffer"], ["regiernng", "ananas"]])
 @pytest.mark.parametrize("limit", [3, 20])
-@pytest.mark.parametrize("depth", [1, 300])  # 1: a shallow joint ranking leaves lists undecided
-def test_search_word_lists_equal_one_search_per_list(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limit: int, depth: int
+def test_a_variants_ranking_from_the_questions_is_fts5s_ranking_of_all_its_words(
+    tmp_path: Path, added: list[str], limit: int
 ) -> None:
-    from ragarchive.storage import word_plans
+    db = _archive(tmp_path, n=120)
+    base = ["regierung", "zeitung", "stadt"]  # in most chunks: more than ``limit`` match
+    base_rows = best_rowids(db.conn, "chunks_fts", match_any(base), limit)
+    got = extended(db.conn, base, base_rows, added, limit)
+    want = best_rowids(db.conn, "chunks_fts", match_any(base + added), limit)
+    assert len(base_rows) == limit and len(got) == limit
+    assert [r for r, _ in got] == [r for r, _ in want]
+    assert [s for _, s in got] == pytest.approx([s for _, s in want], abs=1e-9)
 
-    monkeypatch.setattr(word_plans, "JOINT_DEPTH", depth)
+
+def test_search_word_lists_equal_one_search_per_list(tmp_path: Path) -> None:
     db: ArchiveDB = _archive(tmp_path, n=120)
     queries = ["Regierung Zeitung Stadt", "Regierung Zeitung Stadt Rcgierung Hochwaffer",
-               "Regierung Zeitung Stadt", "Minister Kammer", "Regierung Zeitung Stadt Regiernng Ananas",
-               "Regierung Zeitung Stadt Rcgierung"]
+               "Regierung Zeitung Stadt", "Minister Kammer"]
     prune = _rarest(3)
     plans = plan_word_searches(queries, prune)
-    lists = db.search_word_lists(queries, limit, prune)
+    lists = db.search_word_lists(queries, 5, prune)
     for plan, got in zip(plans, lists):
-        want = ranked(db.conn, "chunks_fts", match_any(searched_words(plan, plans[0])), limit)
-        assert_same_ranking(got, want)
+        want = ranked(db.conn, "chunks_fts", match_any(searched_words(plan, plans[0])), 5)
+        assert [c for c, _ in got] == [c for c, _ in want]
+        assert [s for _, s in got] == pytest.approx([s for _, s in want], abs=1e-9)
     assert db.search_word_lists([], 5, prune) == []
-
-
-def assert_same_ranking(got: list[tuple[str, float]], want: list[tuple[str, float]]) -> None:
-    """The same scores in the same order, and the same chunks but among equal scores: a score
-    made by subtraction (shared_lists) differs from FTS5's in the last bits, which orders
-    chunks of one score (here the words in most chunks weigh FTS5's floor, 1e-6) either way."""
-    assert [s for _, s in got] == pytest.approx([s for _, s in want], abs=1e-12)
-    tie = 1e-12
-    for (c, s) in got:
-        if c not in dict(want):
-            assert abs(s - want[-1][1]) < tie  # one of equal scores at the cut
-    for (c, s) in want:
-        if c in dict(got):
-            assert dict(got)[c] == pytest.approx(s, abs=tie)
 
 
 def test_common_words_score_only_the_chunks_holding_a_rarer_one(
@@ -107,48 +96,3 @@ def test_common_words_score_only_the_chunks_holding_a_rarer_one(
     assert [s for _, s in got] == pytest.approx([s for _, s in want], abs=1e-9)
     monkeypatch.setattr(sqlite_words, "CANDIDATE_OCCURRENCES", 10**6)
     assert [tuple(r) for r in sqlite_words.ranked_words(db.conn, words, 10)] == exact[:10]
-
-
-_WORDS = "abcdefgh"
-
-
-@settings(max_examples=500, deadline=None)
-@given(
-    chunks=st.lists(st.dictionaries(st.sampled_from(_WORDS), st.integers(1, 6), max_size=5), max_size=40),
-    question=st.lists(st.sampled_from(_WORDS[:4]), unique=True, max_size=3),
-    variants=st.lists(st.tuples(st.booleans(), st.lists(st.sampled_from(_WORDS), unique=True, max_size=3)),
-                      max_size=4),
-    limit=st.integers(1, 4),
-    depth=st.integers(1, 10),
-)
-def test_shared_lists_rank_each_list_as_its_own_search(chunks, question, variants, limit, depth) -> None:
-    """Against a toy engine (a chunk's score is the sum of its words' weights; integers, so
-    exact): every list as its own search ranks it, however shallow the joint ranking."""
-    def search(words, n):
-        rows = [(k, float(sum(c.get(w, 0) for w in words))) for k, c in enumerate(chunks)]
-        return sorted((r for r in rows if r[1] > 0), key=lambda r: (-r[1], r[0]))[:n]
-
-    def scores(words, keys):
-        return {k: float(sum(chunks[k].get(w, 0) for w in words)) for k in keys}
-
-    plans = [WordSearch(False, question)] + [
-        WordSearch(extends, [w for w in own if not extends or w not in question]) for extends, own in variants]
-    old = word_plans.JOINT_DEPTH
-    word_plans.JOINT_DEPTH = depth
-    try:
-        got = shared_lists(plans, search, scores, limit)
-    finally:
-        word_plans.JOINT_DEPTH = old
-    assert got == [search(searched_words(p, plans[0]), limit) for p in plans]
-
-
-def test_lexeme_plans_add_only_the_lexemes_the_question_lacks() -> None:
-    plans = [WordSearch(False, ["regierungen"]), WordSearch(True, ["regierung", "rcgierung"]),
-             WordSearch(False, ["regierung"])]
-    lexemes = {"regierungen": ["regier", "regierungen"], "regierung": ["regier", "regierung"],
-               "rcgierung": ["rcgierung"]}
-    assert lexeme_plans(plans, lexemes) == [
-        WordSearch(False, ["regier", "regierungen"]),
-        WordSearch(True, ["rcgierung", "regierung"]),  # "regier" is the question's
-        WordSearch(False, ["regier", "regierung"]),  # not an extension: all its own
-    ]
