@@ -45,9 +45,9 @@ class Vocabulary:
 
         So two misreadings are looked for anywhere but at both ends at once (in the first two
         letters and in the last two, unless at the second and the second to last): that keeps
-        the scan to about one per cent of a vocabulary that OCR noise grows with every chunk
-        (a full scan cost 0.03 s a question at 30k chunks; one by first or last letter alone,
-        a tenth of the vocabulary, 5 ms at 200k chunks)."""
+        the scan to a few per cent of a vocabulary that OCR noise grows with every chunk (2.5 %
+        at 10k chunks; a full scan cost 0.03 s a question at 30k chunks, and one by first or
+        last letter alone read a tenth of the vocabulary)."""
         a = 1.0 - min_ratio / 100.0  # |len difference| <= a * (sum of lengths)
         shortest = math.ceil(len(word) * (1 - a) / (1 + a) - 1e-9)
         longest = math.floor(len(word) * (1 + a) / (1 - a) + 1e-9) if a < 1 else 10**6
