@@ -54,9 +54,7 @@ def move_to(server: PostgresServer, settings: Any) -> tuple[Any, dict[str, Any]]
     t = time.perf_counter()
     report = move_archive(settings, url, None)
     seconds = time.perf_counter() - t
-    pg = settings.model_copy(deep=True)
-    pg.catalogue.url = url
-    return pg, {"move_s": round(seconds, 1), "files": report.moved, "chunks": report.chunks,
+    return on_postgres(settings, url), {"move_s": round(seconds, 1), "files": report.moved, "chunks": report.chunks,
                 "catalogue_mb": round(folder_mb(server.data) - empty, 1)}
 
 
@@ -73,10 +71,17 @@ def time_both(sqlite: Any, pg: Any, questions: list[dict[str, Any]], rounds: int
     return timings
 
 
-def settings_chunks(settings: Any) -> int:
-    from ragarchive.storage.sqlite import ArchiveDB
+def on_postgres(settings: Any, url: str) -> Any:
+    """The same archive's settings with the catalogue at ``url``."""
+    pg = settings.model_copy(deep=True)
+    pg.catalogue.url = url
+    return pg
 
-    db = ArchiveDB(settings.archive_dir / "archive.sqlite")
+
+def chunk_count(settings: Any) -> int:
+    from ragarchive.services import open_db
+
+    db = open_db(settings)
     try:
         return int(db.counts()["chunks"])
     finally:
@@ -100,9 +105,8 @@ def main() -> None:
         sys.exit(f"no archive {settings.archive} in {settings.data_dir}: run bench/scale.py first")
     questions = scale.build_questions(scale.load_sources(), args.seed)
     if args.url:
-        pg = settings.model_copy(deep=True)
-        pg.catalogue.url = args.url
-        moved = {"move_s": None, "files": None, "chunks": settings_chunks(settings), "catalogue_mb": None}
+        pg = on_postgres(settings, args.url)
+        moved = {"move_s": None, "files": None, "chunks": chunk_count(settings), "catalogue_mb": None}
         timings = time_both(settings, pg, questions, args.rounds)
     else:
         with running_server(sys.exit) as server:
