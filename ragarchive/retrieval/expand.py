@@ -143,7 +143,9 @@ def _rarity(variant_count: int, own_count: int) -> float:
 
 # -- historical spellings ----------------------------------------------------------------------
 
-# (modern, historical) pairs applied at one position at a time, both directions where sensible.
+# (modern, historical) pairs applied at one position at a time, both directions where sensible;
+# the first is a regular expression. English -re/-er alternates only at the end (centre,
+# theatres): anywhere, it made German "Rede" into "Erde" (earth), a common other word.
 _HISTORICAL: dict[str, tuple[tuple[str, str], ...]] = {
     "de": (
         ("t", "th"), ("th", "t"), ("ei", "ey"), ("ey", "ei"), ("ai", "ay"), ("k", "c"),
@@ -158,7 +160,7 @@ _HISTORICAL: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "en": (
         ("or", "our"), ("our", "or"), ("ize", "ise"), ("ise", "ize"), ("s", "f"), ("ow", "ew"),
-        ("ct", "x"), ("c", "ck"), ("ck", "c"), ("er", "re"), ("re", "er"),
+        ("ct", "x"), ("c", "ck"), ("ck", "c"), ("er(?=s?$)", "re"), ("re(?=s?$)", "er"),
     ),
 }
 
@@ -181,7 +183,7 @@ def _respellings(word: str, rules: Sequence[tuple[str, str]], depth: int = 2) ->
         nxt = set()
         for w in frontier:
             for old, new in rules:
-                for m in re.finditer(re.escape(old), w):
+                for m in re.finditer(old, w):
                     nxt.add(w[: m.start()] + new + w[m.end() :])
         frontier = nxt - out
         out |= nxt

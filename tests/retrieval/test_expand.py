@@ -16,7 +16,8 @@ from ragarchive.retrieval.query import analyse_question
 
 VOCAB = Vocabulary({
     "regierung": 40, "rcgierung": 3, "negierung": 2, "reqierung": 1, "theil": 5, "seyn": 7,
-    "comptoit": 4, "honour": 6, "bahnhof": 3, "geöffnet": 9, "eröffnet": 12,
+    "comptoit": 4, "honour": 6, "bahnhof": 3, "geöffnet": 9, "eröffnet": 12, "centres": 3,
+    "erde": 30, "rede": 8,
 })
 
 
@@ -62,6 +63,7 @@ def test_real_words_are_not_taken_for_misreadings() -> None:
         ("Welchen Teil der Stadt?", "de", "teil", "theil"),
         ("Combien d'habitants comptait la ville?", "fr", "comptait", "comptoit"),
         ("In whose honor was the dinner?", "en", "honor", "honour"),
+        ("Which centers of trade were named?", "en", "centers", "centres"),
     ],
 )
 def test_historical_spellings_that_the_archive_uses(question, language, term, historical) -> None:
@@ -72,6 +74,11 @@ def test_historical_spellings_that_the_archive_uses(question, language, term, hi
 
 def test_historical_spellings_absent_from_the_archive_are_not_added() -> None:
     assert historical_variant(analyse_question("Die Zeit der Könige", "de"), VOCAB, ["de"]) is None
+
+
+def test_the_english_re_er_alternation_is_only_at_the_end() -> None:
+    """centre/center, not "rede"/"erde": the German word is searched for another one."""
+    assert historical_variant(analyse_question("Wo ist die Rede?", "de"), VOCAB, ["de", "en"]) is None
 
 
 def test_cross_lingual_terms_are_carried_with_the_multilingual_embedder() -> None:

@@ -1,6 +1,7 @@
 """Which words a question's word searches read (storage/word_plans.py), and SQLite's ranking of
 a spelling variant from the question's own (sqlite_lexical.extended) against FTS5 itself."""
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,7 @@ import pytest
 from ragarchive.storage.sqlite import ArchiveDB
 from ragarchive.storage.sqlite_fts import best_rowids, match_any, ranked
 from ragarchive.storage.sqlite_words import extended
-from ragarchive.storage.word_plans import WordSearch, plan_word_searches, searched_words
+from ragarchive.storage.word_plans import WordSearch, folded, plan_word_searches, searched_words
 
 from test_sqlite_trigrams import _archive
 
@@ -29,6 +30,39 @@ def test_a_variant_holding_the_questions_words_adds_its_own_pruned_on_their_own(
     ]
     assert searched_words(plans[1], plans[0]) == ["wahl", "mosel", "wahll", "rcgierung"]
     assert searched_words(plans[2], plans[0]) == ["élection", "gouvernement"]
+
+
+def test_a_spelling_the_index_reads_as_the_questions_word_adds_nothing() -> None:
+    """"annee" and "année" are one term to FTS5 and PostgreSQL: searching it again would only
+    score the same chunks twice."""
+    plans = plan_word_searches(["l'année 1848", "l'année 1848 annee annëe anneé Ânnée anné"], None)
+    assert plans[1] == WordSearch(True, ["anné"])
+    assert searched_words(plans[1], plans[0]) == ["année", "anné"]
+    assert plan_word_searches(["Année", "année annee"], None)[1] == WordSearch(True, [])
+
+
+def _fts5_tokens(words: list[str]) -> list[str]:
+    """Each of ``words`` as FTS5's ``unicode61 remove_diacritics 2`` indexes it."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'unicode61 remove_diacritics 2')")
+    conn.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+    conn.executemany("INSERT INTO t(rowid, x) VALUES (?, ?)", enumerate(words))
+    tokens = dict(conn.execute("SELECT doc, term FROM v"))
+    return [tokens[i] for i in range(len(words))]
+
+
+def test_folded_is_how_fts5_reads_a_word() -> None:
+    words = ["année", "ärzte", "œuvre", "façade", "naïve", "straße", "søren", "crème", "łódź",
+             "niño", "ąę", "gegenwärtig", "übermäßig", "château", "ἀλήθεια", "ёлка"]
+    assert [folded(w) for w in words] == _fts5_tokens(words)
+
+
+def test_folded_never_merges_letters_fts5_tells_apart() -> None:
+    """Folding fewer letters than FTS5 only misses a saving; folding one it keeps would drop a
+    spelling from the search. Every letter below U+3000, between two a's."""
+    words = [f"a{chr(c).lower()}a" for c in range(0x80, 0x3000) if chr(c).isalpha()]
+    for word, token in zip(words, _fts5_tokens(words)):
+        assert folded(word) in (word, token), word
 
 
 def test_without_pruning_every_word_is_searched() -> None:
