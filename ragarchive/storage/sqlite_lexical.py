@@ -91,6 +91,8 @@ class SQLiteLexical:
         head = bounded.candidate_grams(kept, docs)
         if len(head) == len(grams):  # nothing pruned, few chunks to score: FTS5 alone
             return self._exact(grams, limit)
+        if not head:  # only common trigrams: nothing to single out candidates with
+            return []
         return self._rescored(head, grams, docs, stats, limit)
 
     def _exact(self, grams: list[str], limit: int) -> list[tuple[str, float]]:

@@ -6,7 +6,7 @@ question's trigrams are common: the exact search scored 9,600 chunks at 10k chun
 whose trigrams together occur in more than ``CANDIDATE_DOCS`` chunks runs in two steps:
 
 1. candidates: FTS5's BM25 over the question's rarest trigrams whose document counts together
-   stay within ``CANDIDATE_DOCS`` (at least one), its best ``CANDIDATES`` chunks;
+   stay within ``CANDIDATE_DOCS``, its best ``CANDIDATES`` chunks;
 2. those chunks rescored with BM25 over *all* the question's trigrams, computed here with
    FTS5's formula and FTS5's own figures: the chunk count and total length from its averages
    record, each trigram's document count from ``gram_docs``.
@@ -15,6 +15,13 @@ Step 2 reads no postings, so it can afford the common trigrams that step 1 leave
 that shares only common trigrams with the question is never a candidate: that is the
 approximation, measured against the exact search by ``bench/trigram_cost.py`` (at 10k chunks
 the rankings agree; at 200k it keeps more of the exact top 20 than pruning alone did).
+
+A question none of whose trigrams is in fewer than ``CANDIDATE_DOCS`` chunks has no trigram
+list: its words are all common ones ("Blicke", "Rede": "cke" is in 24,000 of 200,000 chunks),
+which the word lists find as well, and the trigram list is there to find a rare word's
+misreadings. Searching the rarest anyway cost 35 ms at 200k chunks (0.1 s with two such), the
+one part of a question that grew with the archive without bound. An archive of fewer than
+``CANDIDATE_DOCS`` chunks never meets one.
 
 ``gram_docs`` holds, per trigram, the number of chunks holding it (FTS5's own document count,
 which ``fts5vocab`` can only count by reading the whole posting list). It is kept as running
@@ -88,11 +95,12 @@ def document_counts(conn: sqlite3.Connection, grams: Sequence[str]) -> dict[str,
 
 
 def candidate_grams(grams: Sequence[str], docs: dict[str, int]) -> list[str]:
-    """The rarest of ``grams`` while their document counts stay within ``CANDIDATE_DOCS``."""
+    """The rarest of ``grams`` while their document counts stay within ``CANDIDATE_DOCS``:
+    none when even the rarest is in more chunks (see the module's docstring)."""
     out: list[str] = []
     spent = 0
     for gram in sorted(grams, key=lambda g: (docs[g], g)):
-        if out and spent + docs[gram] > CANDIDATE_DOCS:
+        if spent + docs[gram] > CANDIDATE_DOCS:
             break
         out.append(gram)
         spent += docs[gram]

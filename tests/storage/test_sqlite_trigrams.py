@@ -98,10 +98,12 @@ def test_common_trigrams_take_candidates_from_the_rarest_and_rank_them_over_all(
     grams = sorted({g for w in query.lower().split() for g in trigrams(w)})
     exact = [c for c, _ in ranked(db.conn, "chunks_trigram", match_any(grams), 10)]
     assert [c for c, _ in db.search_trigrams(query, 10)] == exact  # under the budget: FTS5 alone
-    monkeypatch.setattr(sqlite_trigrams, "CANDIDATE_DOCS", 60)
-    monkeypatch.setattr(sqlite_trigrams, "CANDIDATES", 30)
     docs = sqlite_trigrams.document_counts(db.conn, grams)
-    assert docs is not None and sum(docs.values()) > 60  # so the search takes candidates
+    assert docs is not None
+    budget = 2 * min(docs.values())  # the rarest fits, not all: the search takes candidates
+    monkeypatch.setattr(sqlite_trigrams, "CANDIDATE_DOCS", budget)
+    monkeypatch.setattr(sqlite_trigrams, "CANDIDATES", 30)
+    assert sum(docs.values()) > budget
     head = sqlite_trigrams.candidate_grams(grams, docs)
     assert 0 < len(head) < len(grams) and max(docs[g] for g in head) <= min(
         docs[g] for g in grams if g not in head)
@@ -113,3 +115,20 @@ def test_common_trigrams_take_candidates_from_the_rarest_and_rank_them_over_all(
     assert [c for c in exact if c in candidates][:5] == [c for c, _ in bounded][:5]
     for chunk_id, score in bounded:
         assert score == pytest.approx(exact_scores[chunk_id], rel=1e-9)
+
+
+def test_a_question_of_only_common_trigrams_has_no_trigram_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past ``CANDIDATE_DOCS`` chunks for even the rarest trigram, none can single out
+    candidates: the list is empty rather than FTS5 scoring every chunk of a common trigram."""
+    db = _archive(tmp_path, n=200)
+    grams = sorted(set(trigrams("stadt")))
+    docs = sqlite_trigrams.document_counts(db.conn, grams)
+    assert docs is not None
+    monkeypatch.setattr(sqlite_trigrams, "CANDIDATE_DOCS", min(docs.values()) - 1)
+    assert sqlite_trigrams.candidate_grams(grams, docs) == []
+    assert db.search_trigrams("Stadt") == []
+    monkeypatch.setattr(sqlite_trigrams, "CANDIDATE_DOCS", min(docs.values()))
+    assert len(sqlite_trigrams.candidate_grams(grams, docs)) == 1
+    assert db.search_trigrams("Stadt")  # the rarest within it: searched
