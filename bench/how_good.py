@@ -85,6 +85,7 @@ def render() -> str:
     out += _growth_section([load(f"pg_scale_hashing_{n}.json") for n in ("10k", "50k", "200k")])
     out += _sqlite_alone_section([load(n) for n in ("scale_hashing_10k.json", "scale_hashing_50k.json",
                                                      "scale_hashing.json")])
+    out += _paired_section([load("scale_paired.json"), load("scale_paired_postgres.json")])
     if cer:
         out += ["## OCR cleaning", "",
                 f"Character error rate against the verified transcriptions, {cer['documents']} documents: "
@@ -309,6 +310,25 @@ def _sqlite_alone_section(files: list[dict | None]) -> list[str]:
     out.append(f"\nsqlite alone: p95({points[-1]['chunks']:,}) / p95({points[0]['chunks']:,}) = "
                f"{last['p95_s'] / first['p95_s']:.2f} (target ≤ 1.5)")
     return out + [""]
+
+
+def _paired_section(runs: list[dict | None]) -> list[str]:
+    """Both archives timed side by side in one process (bench/scale_paired.py), per catalogue."""
+    runs = [r for r in runs if r]
+    if not runs:
+        return []
+    out = ["Both archives timed side by side, each question asked of the small and the large one in "
+           "turn (`bench/scale_paired.py`), so that the machine's drift falls on both alike:", "",
+           "| catalogue | p50 / p95 small | p50 / p95 large | p95 ratio | ratio per block | code |",
+           "|---|---|---|---|---|---|"]
+    for r in runs:
+        small, large = r["small_archive"], r["large_archive"]
+        blocks = next((v for k, v in r.items() if k.startswith("p95_ratio_per_")), [])
+        out.append(f"| {r['catalogue']} | {small['p50_s']:.3f} / {small['p95_s']:.3f} s | "
+                   f"{large['p50_s']:.3f} / {large['p95_s']:.3f} s | {r['p95_ratio']:.2f} | "
+                   f"{', '.join(f'{b:.2f}' for b in blocks)} | {r['code']} |")
+    return out + ["", f"Small: {runs[0]['small']}; large: {runs[0]['large']}; {runs[0]['rounds']} rounds "
+                  f"of {runs[0]['questions']} questions each (target: p95 ratio ≤ 1.5).", ""]
 
 
 def _answerable_overall(ask: dict) -> dict:
