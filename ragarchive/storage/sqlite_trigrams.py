@@ -16,12 +16,12 @@ that shares only common trigrams with the question is never a candidate: that is
 approximation, measured against the exact search by ``bench/trigram_cost.py`` (at 10k chunks
 the rankings agree; at 200k it keeps more of the exact top 20 than pruning alone did).
 
-A question none of whose trigrams is in fewer than ``CANDIDATE_DOCS`` chunks has no trigram
+A question whose every trigram is in more than ``CANDIDATE_DOCS`` chunks has no trigram
 list: its words are all common ones ("Blicke", "Rede": "cke" is in 24,000 of 200,000 chunks),
 which the word lists find as well, and the trigram list is there to find a rare word's
-misreadings. Searching the rarest anyway cost 35 ms at 200k chunks (0.1 s with two such), the
-one part of a question that grew with the archive without bound. An archive of fewer than
-``CANDIDATE_DOCS`` chunks never meets one.
+misreadings. Searching the rarest anyway cost 35 ms at 200k chunks, the one part of a question
+that grew with the archive without bound. An archive of at most ``CANDIDATE_DOCS`` chunks never
+meets one.
 
 ``gram_docs`` holds, per trigram, the number of chunks holding it (FTS5's own document count,
 which ``fts5vocab`` can only count by reading the whole posting list). It is kept as running
