@@ -157,6 +157,7 @@ def test_a_version_1_catalogue_migrates_to_trigram_postings(postgres_server) -> 
         conn.execute("DROP TABLE word_vectors")
         conn.execute("DROP TABLE chunk_words")  # version 5's
         conn.execute("CREATE INDEX chunks_words ON chunks USING gin (words)")  # dropped by 6
+        conn.execute("DROP TABLE gram_docs")  # version 7's
         conn.execute("DELETE FROM schema_migrations WHERE version >= 2")
     db = PostgresArchive(url, "old")
     try:
@@ -177,5 +178,66 @@ def test_a_version_1_catalogue_migrates_to_trigram_postings(postgres_server) -> 
         _put(db, "/b.txt", [_chunk(4, "Regierung Regierung Hochwasser")])  # written by version 2
         assert db.search_trigrams("Regierung Hochwasser")[0][0] == "doc4#0"
         assert db.remove_file("/b.txt") == 1 and db.search_trigrams("Regierung Hochwasser") == before
+        assert _gram_docs(url, "old") == _counted_from_postings(url, "old")  # version 7
     finally:
         db.close()
+
+
+def _gram_docs(url: str, schema: str) -> dict[str, int]:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return dict(conn.execute(f'SELECT word, count FROM "{schema}".gram_docs').fetchall())
+
+
+def _counted_from_postings(url: str, schema: str) -> dict[str, int]:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return dict(conn.execute(f'SELECT gram, count(*) FROM "{schema}".chunk_grams GROUP BY gram').fetchall())
+
+
+def test_trigram_candidates_rank_as_sqlites(
+    postgres_server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """``gram_docs`` stays the postings' own document counts through writes, replacements and
+    removals; with them PostgreSQL takes trigram candidates as SQLite does and ranks them alike
+    (storage/trigram_ranking.py), exact search and candidates alike."""
+    import random
+
+    from ragarchive.storage import sqlite_trigrams, trigram_ranking
+    from ragarchive.storage.postgres import PostgresArchive
+    from ragarchive.storage.sqlite import ArchiveDB
+    from ragarchive.text.tokens import trigrams
+    from storage.test_archive_store import _chunk, _put
+
+    words = "Regierung Rcgierung Regiernng Hochwasser Hochwaffer Brücke Brucke Zeitung Stadt Mosel".split()
+    url = postgres_server.create_database("gram_docs")
+    pg, lite = PostgresArchive(url, "g"), ArchiveDB(tmp_path / "a.sqlite")
+    rng = random.Random(5)
+    files = {f"/{n}.txt": [_chunk(i, " ".join(rng.choices(words, k=rng.randint(3, 25))), f"/{n}.txt")
+                           for i in range(n * 100, n * 100 + 60)] for n in range(3)}
+    try:
+        for db in (pg, lite):
+            for path, chunks in files.items():
+                _put(db, path, chunks)
+            _put(db, "/1.txt", files["/1.txt"][:20], file_hash="h2")  # replaced, smaller
+            db.remove_file("/2.txt")
+        assert _gram_docs(url, "g") == _counted_from_postings(url, "g")
+        query = "Regierung Hochwasser Brücke"
+        exact = pg.search_trigrams(query, 10)
+        assert [c for c, _ in exact] == [c for c, _ in lite.search_trigrams(query, 10)]
+        grams = sorted({g for w in query.lower().split() for g in trigrams(w)})
+        docs = sqlite_trigrams.document_counts(lite.conn, grams)
+        assert docs is not None and docs == {g: _gram_docs(url, "g").get(g, 0) for g in grams}
+        monkeypatch.setattr(trigram_ranking, "CANDIDATE_DOCS", 2 * min(docs.values()))  # the rarest fit
+        monkeypatch.setattr(trigram_ranking, "CANDIDATES", 15)
+        a, b = pg.search_trigrams(query, 10), lite.search_trigrams(query, 10)
+        assert a and [c for c, _ in a] != [c for c, _ in exact]  # candidates, not the exact list
+        assert [c for c, _ in a] == [c for c, _ in b]
+        assert [s for _, s in a] == pytest.approx([s for _, s in b], rel=1e-9)
+        monkeypatch.setattr(trigram_ranking, "CANDIDATE_DOCS", 1)
+        assert pg.search_trigrams(query, 10) == [] == lite.search_trigrams(query, 10)
+    finally:
+        pg.close()
+        lite.close()

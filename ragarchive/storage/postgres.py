@@ -6,7 +6,8 @@ source file's rows change in one transaction, so readers never see half a file. 
 from psycopg's pool (the UI answers from several threads). Unlike the embedded file, several
 ingest workers may write at once: each takes a file with ``claim_file`` (a session advisory lock
 that PostgreSQL drops when the worker's connection ends, also after kill -9), and the running
-totals (vocabulary, generation counter) are updated in a fixed order so writers never deadlock.
+totals (vocabulary, trigram document counts, generation counter) are updated in a fixed order so
+writers never deadlock.
 
 psycopg is imported when an engine is built, never at import time (``ragarchive --help``).
 """
@@ -29,7 +30,7 @@ from ..types import Chunk, DocumentRow
 from .errors import postgres_error, postgres_where
 from .postgres_lexical import PostgresLexical, add_counts, chunk_row
 from .postgres_reading import PostgresReading
-from .postgres_schema import INDEX_GRAMS, INDEX_WORDS, migrate
+from .postgres_schema import GRAM_DOCS, INDEX_GRAMS, INDEX_WORDS, migrate
 from .unit_vectors import packed_rows, packed_words
 
 if TYPE_CHECKING:
@@ -242,7 +243,7 @@ class PostgresArchive(PostgresLexical, PostgresReading):
         columns, vocabulary, manifest) in one transaction."""
         clean_counts = word_counts(c.text for c in chunks)
         with self.transaction() as c:
-            old_clean, old_raw = self._delete_file_rows(c, path)
+            old_clean, old_raw, old_grams = self._delete_file_rows(c, path)
             c.cursor().executemany(
                 "INSERT INTO documents VALUES (%(doc_id)s, %(source_path)s, %(title)s, %(date)s, "
                 "%(language)s, %(language_prob)s, %(newspaper)s, %(pages)s, %(n_chunks)s, "
@@ -263,6 +264,7 @@ class PostgresArchive(PostgresLexical, PostgresReading):
             # the rows they share in the same order, so they wait for each other, never deadlock
             add_counts(c, "vocab", _delta(clean_counts, old_clean))
             add_counts(c, "raw_vocab", _delta(raw_counts, old_raw))
+            add_counts(c, "gram_docs", _delta(_gram_docs(c, path), old_grams))
             _next_generation(c)
             c.execute(
                 "INSERT INTO files VALUES (%s, %s, %s, 'indexed', NULL, %s, %s, %s, %s, %s, %s, %s) "
@@ -294,15 +296,20 @@ class PostgresArchive(PostgresLexical, PostgresReading):
         """Delete a source file's rows everywhere; returns its former chunk count."""
         with self.transaction() as c:
             n = c.execute("SELECT count(*) FROM chunks WHERE source_path = %s", (path,)).fetchone()[0]
-            old_clean, old_raw = self._delete_file_rows(c, path)
+            old_clean, old_raw, old_grams = self._delete_file_rows(c, path)
             add_counts(c, "vocab", _delta(Counter(), old_clean))
             add_counts(c, "raw_vocab", _delta(Counter(), old_raw))
+            add_counts(c, "gram_docs", _delta(Counter(), old_grams))
             c.execute("DELETE FROM files WHERE path = %s", (path,))
             _next_generation(c)
         return int(n)
 
-    def _delete_file_rows(self, c: psycopg.Connection, path: str) -> tuple[Counter[str], Counter[str]]:
-        """Delete a file's documents and chunks; returns the word counts it had added."""
+    def _delete_file_rows(
+        self, c: psycopg.Connection, path: str
+    ) -> tuple[Counter[str], Counter[str], Counter[str]]:
+        """Delete a file's documents and chunks; returns the word counts and the trigram
+        document counts it had added."""
+        grams = _gram_docs(c, path)
         for postings in ("chunk_grams", "chunk_words"):
             c.execute(f"DELETE FROM {postings} WHERE seq IN "  # type: ignore[arg-type]
                       "(SELECT seq FROM chunks WHERE source_path = %s)", (path,))
@@ -311,8 +318,8 @@ class PostgresArchive(PostgresLexical, PostgresReading):
         row = c.execute("SELECT clean_counts, raw_counts FROM files WHERE path = %s",
                         (path,)).fetchone()
         if not row:
-            return Counter(), Counter()
-        return Counter(json.loads(row[0])), Counter(json.loads(row[1]))
+            return Counter(), Counter(), grams
+        return Counter(json.loads(row[0])), Counter(json.loads(row[1])), grams
 
 
 def with_keepalives(url: str) -> str:
@@ -341,6 +348,12 @@ def _check_url(url: str) -> None:
     except Exception as exc:  # ValueError, psycopg.ProgrammingError: libpq could not parse it
         raise ConfigError(f"catalogue.url cannot be parsed ({exc}); write it as "
                           "postgresql://user:password@host:5432/database.") from None
+
+
+def _gram_docs(c: psycopg.Connection, path: str) -> Counter[str]:
+    """Per trigram, how many of the file's chunks hold it (its share of ``gram_docs``)."""
+    rows = c.execute(GRAM_DOCS.format(where="c.source_path = %s"), (path,))  # type: ignore[arg-type]
+    return Counter({gram: int(n) for gram, n in rows})
 
 
 def _delta(new: Counter[str], old: Counter[str]) -> Counter[str]:

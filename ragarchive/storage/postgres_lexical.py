@@ -1,9 +1,9 @@
 """The PostgreSQL lexical index: full-text search over words, ``pg_trgm`` over character
 trigrams, and the vocabulary.
 
-Both searches rank with BM25 computed in SQL with FTS5's formula and constants (k1 = 1.2,
-b = 0.75, idf = ln((N - n + 0.5) / (n + 0.5)), floored at 1e-6), so the lists fused with the
-dense ones keep the meaning they have with SQLite:
+Both searches rank with BM25 with FTS5's formula and constants (k1 = 1.2, b = 0.75,
+idf = ln((N - n + 0.5) / (n + 0.5)), floored at 1e-6), so the lists fused with the dense ones
+keep the meaning they have with SQLite:
 
 * words: each chunk's ``tsvector`` is built with its language's configuration (unaccent +
   Snowball stemmer for de/fr/en, ``ra_simple`` otherwise); a query word is normalised by every
@@ -13,7 +13,10 @@ dense ones keep the meaning they have with SQLite:
   their counts, made from the ``tsvector``; postgres_schema.py).
 * trigrams: the postings of the query's trigrams in ``chunk_grams`` (every three-character
   window of each chunk's lower-cased text, counted as FTS5's trigram tokenizer counts them;
-  postgres_schema.py), so that "Rcgierung" still shares most trigrams with "Regierung".
+  postgres_schema.py), so that "Rcgierung" still shares most trigrams with "Regierung". When
+  they are in many chunks, SQL scores the chunks of the rarest and Python ranks the best 200
+  over all the query's trigrams with their document counts (``gram_docs``), as SQLite does
+  (trigram_ranking.py).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Callable, ContextManager, Sequence
 from ..text.tokens import VOCABULARY_WORD, trigrams
 from ..types import Chunk
 from .postgres_schema import QUERY_CONFIGS, SIMPLE_CONFIG, TEXT_CONFIGS
+from . import trigram_ranking
 from .protocols import Prune
 from .word_plans import plan_word_searches, searched_words
 
@@ -94,16 +98,27 @@ class PostgresLexical:
         self, query: str, limit: int = 20, prune: Prune | None = None
     ) -> list[tuple[str, float]]:
         """OCR-robust search: chunks sharing the most character trigrams with the query words
-        (BM25 over trigrams, higher = better). ``prune`` as for ``search_words``."""
+        (BM25 over trigrams, higher = better). ``prune`` as for ``search_words``; when the
+        kept trigrams are in many chunks, the candidates come from the rarest of them and are
+        ranked over all the query's trigrams (trigram_ranking), as in SQLite."""
         grams = sorted({g for w in VOCABULARY_WORD.findall(query) for g in trigrams(w.lower())})
-        grams = prune(grams) if prune else grams
-        if not grams:
+        kept = prune(grams) if prune else grams
+        if not kept:
             return []
         with self.connection() as c:
             total, _, avg_grams = self._stats(c)
-            rows = c.execute(_TRIGRAMS, {"terms": grams, "total": total, "avgdl": avg_grams or 1.0,
-                                         "limit": limit}).fetchall()
-        return [(r[0], float(r[1])) for r in rows]
+            stats = {"total": total, "avgdl": avg_grams or 1.0}
+            found = dict(c.execute("SELECT word, count FROM gram_docs WHERE word = ANY(%s)", (grams,)))
+            docs = {g: int(found.get(g, 0)) for g in grams}
+            head = trigram_ranking.candidate_grams(kept, docs)
+            if len(head) == len(grams):  # few chunks to score: all their postings
+                return _scored(c.execute(_TRIGRAMS, {"terms": grams, "limit": limit, **stats}))
+            if not head:  # only common trigrams: nothing to single out candidates with
+                return []
+            depth = max(trigram_ranking.CANDIDATES, limit)
+            ids = [r[0] for r in c.execute(_TRIGRAMS, {"terms": head, "limit": depth, **stats})]
+            rows = c.execute("SELECT chunk_id, folded FROM chunks WHERE chunk_id = ANY(%s)", (ids,))
+            return trigram_ranking.rescore(list(rows), grams, docs, total, avg_grams or 1.0)[:limit]
 
     def _stats(self, c: psycopg.Connection) -> tuple[int, float, float]:
         """(chunks, mean words per chunk, mean trigrams per chunk) for BM25, recounted only when
@@ -127,6 +142,10 @@ class PostgresLexical:
         for (counts,) in rows:
             total.subtract(json.loads(counts))
         return +total  # drops what the exclusions brought to zero
+
+
+def _scored(rows: Any) -> list[tuple[str, float]]:
+    return [(r[0], float(r[1])) for r in rows]
 
 
 def chunk_row(ch: Chunk, path: str, ordinal: int) -> tuple[Any, ...]:

@@ -16,6 +16,7 @@ from typing import Callable, ContextManager, Sequence
 from ..text.tokens import VOCABULARY_WORD, trigrams
 from ..types import Chunk
 from . import sqlite_trigrams as bounded
+from . import trigram_ranking
 from .protocols import Prune
 from .sqlite_fts import best_rowids, by_rowid, chunk_scores, match_any, ranked
 from .sqlite_words import extended, ranked_words
@@ -78,7 +79,7 @@ class SQLiteLexical:
         "Regierung" still finds "Rcgierung" through "reg", "gie", "ier", "eru", ... (BM25 over
         trigrams, higher = better). ``prune`` picks the trigrams whose postings may be read,
         as for ``search_words``; when they occur in many chunks, the candidates come from the
-        rarest of them and are ranked over all the query's trigrams (sqlite_trigrams).
+        rarest of them and are ranked over all the query's trigrams (trigram_ranking).
         """
         grams = sorted({g for w in VOCABULARY_WORD.findall(query) for g in trigrams(w.lower())})
         kept = prune(grams) if prune else grams
@@ -88,7 +89,7 @@ class SQLiteLexical:
         stats = bounded.averages(self.conn) if docs is not None else None
         if docs is None or stats is None:  # an archive without the counts yet: as before them
             return self._exact(kept, limit)
-        head = bounded.candidate_grams(kept, docs)
+        head = trigram_ranking.candidate_grams(kept, docs)
         if len(head) == len(grams):  # nothing pruned, few chunks to score: FTS5 alone
             return self._exact(grams, limit)
         if not head:  # only common trigrams: nothing to single out candidates with
@@ -103,11 +104,11 @@ class SQLiteLexical:
         stats: tuple[int, float], limit: int,
     ) -> list[tuple[str, float]]:
         """The best candidates of FTS5's search over ``head``, ranked by BM25 over all
-        ``grams`` (sqlite_trigrams)."""
-        depth = max(bounded.CANDIDATES, limit)
+        ``grams`` (trigram_ranking)."""
+        depth = max(trigram_ranking.CANDIDATES, limit)
         ids = [r[0] for r in best_rowids(self.conn, "chunks_trigram", match_any(head), depth)]
         rows = by_rowid(self.conn, "chunks_trigram", "chunk_id, text", ids)
-        return bounded.rescore(rows, grams, docs, *stats)[:limit]
+        return trigram_ranking.rescore(rows, grams, docs, *stats)[:limit]
 
     def vocabulary(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT word, count FROM vocab")}

@@ -1,27 +1,5 @@
-"""SQLite's trigram search at a cost that stops growing with the archive.
-
-FTS5's ``bm25()`` costs about 1 µs for every chunk that holds any searched trigram, and a
-question's trigrams are common: the exact search scored 9,600 chunks at 10k chunks and 56,000 at
-200k (bench/trigram_cost.py). Reading the postings is cheap; scoring them is not. So a search
-whose trigrams together occur in more than ``CANDIDATE_DOCS`` chunks runs in two steps:
-
-1. candidates: FTS5's BM25 over the question's rarest trigrams whose document counts together
-   stay within ``CANDIDATE_DOCS``, its best ``CANDIDATES`` chunks;
-2. those chunks rescored with BM25 over *all* the question's trigrams, computed here with
-   FTS5's formula and FTS5's own figures: the chunk count and total length from its averages
-   record, each trigram's document count from ``gram_docs``.
-
-Step 2 reads no postings, so it can afford the common trigrams that step 1 leaves out. A chunk
-that shares only common trigrams with the question is never a candidate: that is the
-approximation, measured against the exact search by ``bench/trigram_cost.py`` (at 10k chunks
-the rankings agree; at 200k it keeps more of the exact top 20 than pruning alone did).
-
-A question whose every trigram is in more than ``CANDIDATE_DOCS`` chunks has no trigram
-list: its words are all common ones ("Blicke", "Rede": "cke" is in 24,000 of 200,000 chunks),
-which the word lists find as well, and the trigram list is there to find a rare word's
-misreadings. Searching the rarest anyway cost 35 ms at 200k chunks, the one part of a question
-that grew with the archive without bound. An archive of at most ``CANDIDATE_DOCS`` chunks never
-meets one.
+"""SQLite's side of the bounded trigram search (storage/trigram_ranking.py): the trigrams'
+document counts and FTS5's averages record, which the rescoring needs.
 
 ``gram_docs`` holds, per trigram, the number of chunks holding it (FTS5's own document count,
 which ``fts5vocab`` can only count by reading the whole posting list). It is kept as running
@@ -31,7 +9,6 @@ gets it from ``fts5vocab`` at its next write, and until then is searched exactly
 
 from __future__ import annotations
 
-import math
 import sqlite3
 from collections import Counter
 from typing import Iterable, Sequence
@@ -40,13 +17,6 @@ from ..text.tokens import trigrams
 
 GRAM_DOCS_SCHEMA = "CREATE TABLE IF NOT EXISTS gram_docs (word TEXT PRIMARY KEY, count INTEGER NOT NULL);"
 
-# Chosen on bench/trigram_cost.py's scale archives (not on the development questions): with
-# these, a search costs 0.011-0.015 s at 10k, 50k and 200k chunks alike.
-CANDIDATE_DOCS = 10_000  # chunks FTS5 may score in step 1 (~1 µs each)
-CANDIDATES = 200  # chunks rescored in step 2 (10 times the retriever's list depth)
-
-_K1, _B = 1.2, 0.75  # FTS5's bm25() constants
-_MIN_IDF = 1e-6  # FTS5 floors an idf at this (a trigram in more than half the chunks)
 _BUILT = "gram_docs"  # the meta key marking the totals as complete
 
 
@@ -94,19 +64,6 @@ def document_counts(conn: sqlite3.Connection, grams: Sequence[str]) -> dict[str,
     return {g: int(found.get(g, 0)) for g in grams}
 
 
-def candidate_grams(grams: Sequence[str], docs: dict[str, int]) -> list[str]:
-    """The rarest of ``grams`` while their document counts stay within ``CANDIDATE_DOCS``:
-    none when even the rarest is in more chunks (see the module's docstring)."""
-    out: list[str] = []
-    spent = 0
-    for gram in sorted(grams, key=lambda g: (docs[g], g)):
-        if spent + docs[gram] > CANDIDATE_DOCS:
-            break
-        out.append(gram)
-        spent += docs[gram]
-    return out
-
-
 def averages(conn: sqlite3.Connection) -> tuple[int, float] | None:
     """(chunks, mean trigrams per chunk) as FTS5's bm25() reads them: the averages record of
     the index (row 1 of ``chunks_trigram_data``: varints of the row count, then the token
@@ -135,34 +92,3 @@ def _varints(blob: bytes) -> list[int]:
                 break
         out.append(value)
     return out
-
-
-def rescore(
-    rows: Sequence[tuple[str, str]], grams: Sequence[str], docs: dict[str, int],
-    chunks: int, mean_length: float,
-) -> list[tuple[str, float]]:
-    """BM25 (higher = better, as FTS5's -bm25()) of each (chunk_id, text) over ``grams``,
-    best first."""
-    idf = {g: max(math.log((chunks - docs[g] + 0.5) / (docs[g] + 0.5)), _MIN_IDF) for g in grams}
-    scored = []
-    for chunk_id, text in rows:
-        folded = text.lower()
-        norm = _K1 * (1 - _B + _B * max(len(folded) - 2, 1) / mean_length)
-        score = 0.0
-        for gram in grams:
-            tf = occurrences(folded, gram)
-            if tf:
-                score += idf[gram] * tf * (_K1 + 1) / (tf + norm)
-        scored.append((chunk_id, score))
-    return sorted(scored, key=lambda r: (-r[1], r[0]))
-
-
-def occurrences(text: str, gram: str) -> int:
-    """How often ``gram`` occurs in ``text``, overlaps included (as the tokenizer counts)."""
-    if gram[1:] != gram[:-1] and gram[0] != gram[2]:
-        return text.count(gram)  # cannot overlap itself: str.count is exact and fast
-    n, start = 0, text.find(gram)
-    while start >= 0:
-        n += 1
-        start = text.find(gram, start + 1)
-    return n

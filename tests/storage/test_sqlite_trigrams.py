@@ -1,4 +1,5 @@
-"""SQLite's bounded trigram search (storage/sqlite_trigrams.py) against FTS5 itself, real."""
+"""SQLite's bounded trigram search (storage/sqlite_trigrams.py, trigram_ranking.py) against FTS5
+itself, real."""
 
 import random
 from collections import Counter
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ragarchive.storage import sqlite_trigrams
+from ragarchive.storage import sqlite_trigrams, trigram_ranking
 from ragarchive.storage.sqlite import ArchiveDB
 from ragarchive.storage.sqlite_fts import match_any, ranked
 from ragarchive.text.tokens import trigrams
@@ -45,7 +46,7 @@ def test_rescoring_gives_fts5s_own_bm25(tmp_path: Path) -> None:
     stats = sqlite_trigrams.averages(db.conn)
     assert docs is not None and stats is not None and stats[0] == 60
     rows = db.conn.execute("SELECT chunk_id, text FROM chunks_trigram").fetchall()
-    ours = dict(sqlite_trigrams.rescore([(r[0], r[1]) for r in rows], grams, docs, *stats))
+    ours = dict(trigram_ranking.rescore([(r[0], r[1]) for r in rows], grams, docs, *stats))
     for chunk_id, score in exact:
         assert ours[chunk_id] == pytest.approx(score, rel=1e-9)
 
@@ -59,7 +60,7 @@ def test_overlapping_trigrams_are_counted_as_the_tokenizer_counts_them(tmp_path:
     counted = dict(db.conn.execute("SELECT term, cnt FROM temp.i").fetchall())
     text = "ananas, banana and aaaa"
     for gram in ("ana", "nan", "aaa", "na "):
-        assert sqlite_trigrams.occurrences(text, gram) == counted[gram]
+        assert trigram_ranking.occurrences(text, gram) == counted[gram]
 
 
 def test_document_counts_are_running_totals_that_match_fts5(tmp_path: Path) -> None:
@@ -101,10 +102,10 @@ def test_common_trigrams_take_candidates_from_the_rarest_and_rank_them_over_all(
     docs = sqlite_trigrams.document_counts(db.conn, grams)
     assert docs is not None
     budget = 2 * min(docs.values())  # the rarest fits, not all: the search takes candidates
-    monkeypatch.setattr(sqlite_trigrams, "CANDIDATE_DOCS", budget)
-    monkeypatch.setattr(sqlite_trigrams, "CANDIDATES", 30)
+    monkeypatch.setattr(trigram_ranking, "CANDIDATE_DOCS", budget)
+    monkeypatch.setattr(trigram_ranking, "CANDIDATES", 30)
     assert sum(docs.values()) > budget
-    head = sqlite_trigrams.candidate_grams(grams, docs)
+    head = trigram_ranking.candidate_grams(grams, docs)
     assert 0 < len(head) < len(grams) and max(docs[g] for g in head) <= min(
         docs[g] for g in grams if g not in head)
     bounded = db.search_trigrams(query, 10)
@@ -126,9 +127,9 @@ def test_a_question_of_only_common_trigrams_has_no_trigram_list(
     grams = sorted(set(trigrams("stadt")))
     docs = sqlite_trigrams.document_counts(db.conn, grams)
     assert docs is not None
-    monkeypatch.setattr(sqlite_trigrams, "CANDIDATE_DOCS", min(docs.values()) - 1)
-    assert sqlite_trigrams.candidate_grams(grams, docs) == []
+    monkeypatch.setattr(trigram_ranking, "CANDIDATE_DOCS", min(docs.values()) - 1)
+    assert trigram_ranking.candidate_grams(grams, docs) == []
     assert db.search_trigrams("Stadt") == []
-    monkeypatch.setattr(sqlite_trigrams, "CANDIDATE_DOCS", min(docs.values()))
-    assert len(sqlite_trigrams.candidate_grams(grams, docs)) == 1
+    monkeypatch.setattr(trigram_ranking, "CANDIDATE_DOCS", min(docs.values()))
+    assert len(trigram_ranking.candidate_grams(grams, docs)) == 1
     assert db.search_trigrams("Stadt")  # the rarest within it: searched
