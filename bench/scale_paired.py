@@ -36,9 +36,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import scale  # noqa: E402
 
-RESULTS = Path(__file__).resolve().parent / "results"
-
-
 def open_service(work: Path, embedder: str, url: str | None) -> Any:
     """The ask service of the archive in ``work``; with ``url``, its catalogue moved there."""
     from ragarchive.services import build_ask_service
@@ -84,7 +81,7 @@ def main() -> None:
     ap.add_argument("--embedder", default="hashing")
     ap.add_argument("--rounds", type=int, default=12)
     ap.add_argument("--block", type=int, default=6, help="rounds per block ratio")
-    ap.add_argument("--out", type=Path, default=RESULTS / "scale_paired.json")
+    ap.add_argument("--out", type=Path, default=scale.RESULTS / "scale_paired.json")
     args = ap.parse_args()
     questions = scale.build_questions(scale.load_sources(), 7)
     services = [open_service(args.small, args.embedder, args.small_url),

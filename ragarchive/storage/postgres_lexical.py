@@ -1,5 +1,5 @@
-"""The PostgreSQL lexical index: full-text search over words, ``pg_trgm`` over character
-trigrams, and the vocabulary.
+"""The PostgreSQL lexical index: full-text search over words, postings of character trigrams,
+and the vocabulary.
 
 Both searches rank with BM25 with FTS5's formula and constants (k1 = 1.2, b = 0.75,
 idf = ln((N - n + 0.5) / (n + 0.5)), floored at 1e-6), so the lists fused with the dense ones
@@ -77,8 +77,9 @@ class PostgresLexical:
         self, queries: Sequence[str], limit: int = 20, prune: Prune | None = None
     ) -> list[list[tuple[str, float]]]:
         """``search_words`` of a question (``queries[0]``) and of its variants, with the words
-        ``word_plans`` picks (as SQLite searches them). Each list is its own search here, as
-        before: PostgreSQL's growth to 200k chunks was already within the target."""
+        ``word_plans`` picks (as SQLite searches them). Each list is its own search here,
+        reading every posting of its lexemes: unlike SQLite's (sqlite_words), these searches
+        still grow with the archive (docs/benchmarks.md)."""
         plans = plan_word_searches(queries, prune)
         return [self._words(searched_words(p, plans[0]), limit) for p in plans]
 
@@ -110,15 +111,15 @@ class PostgresLexical:
             stats = {"total": total, "avgdl": avg_grams or 1.0}
             found = dict(c.execute("SELECT word, count FROM gram_docs WHERE word = ANY(%s)", (grams,)))
             docs = {g: int(found.get(g, 0)) for g in grams}
-            head = trigram_ranking.candidate_grams(kept, docs)
-            if len(head) == len(grams):  # few chunks to score: all their postings
+            head = trigram_ranking.candidate_source(grams, kept, docs)
+            if head is None:  # few chunks to score: all their postings
                 return _scored(c.execute(_TRIGRAMS, {"terms": grams, "limit": limit, **stats}))
-            if not head:  # only common trigrams: nothing to single out candidates with
+            if not head:
                 return []
             depth = max(trigram_ranking.CANDIDATES, limit)
             ids = [r[0] for r in c.execute(_TRIGRAMS, {"terms": head, "limit": depth, **stats})]
             rows = c.execute("SELECT chunk_id, folded FROM chunks WHERE chunk_id = ANY(%s)", (ids,))
-            return trigram_ranking.rescore(list(rows), grams, docs, total, avg_grams or 1.0)[:limit]
+            return trigram_ranking.rescore(list(rows), grams, docs, total, stats["avgdl"])[:limit]
 
     def _stats(self, c: psycopg.Connection) -> tuple[int, float, float]:
         """(chunks, mean words per chunk, mean trigrams per chunk) for BM25, recounted only when

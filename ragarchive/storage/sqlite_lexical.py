@@ -89,12 +89,10 @@ class SQLiteLexical:
         stats = bounded.averages(self.conn) if docs is not None else None
         if docs is None or stats is None:  # an archive without the counts yet: as before them
             return self._exact(kept, limit)
-        head = trigram_ranking.candidate_grams(kept, docs)
-        if len(head) == len(grams):  # nothing pruned, few chunks to score: FTS5 alone
+        head = trigram_ranking.candidate_source(grams, kept, docs)
+        if head is None:  # few chunks to score: FTS5 alone
             return self._exact(grams, limit)
-        if not head:  # only common trigrams: nothing to single out candidates with
-            return []
-        return self._rescored(head, grams, docs, stats, limit)
+        return self._rescored(head, grams, docs, stats, limit) if head else []
 
     def _exact(self, grams: list[str], limit: int) -> list[tuple[str, float]]:
         return ranked(self.conn, "chunks_trigram", match_any(grams), limit)

@@ -38,6 +38,14 @@ _K1, _B = 1.2, 0.75  # FTS5's bm25() constants
 _MIN_IDF = 1e-6  # FTS5 floors an idf at this (a trigram in more than half the chunks)
 
 
+def candidate_source(grams: Sequence[str], kept: Sequence[str], docs: dict[str, int]) -> list[str] | None:
+    """What a search of the query's ``grams`` (``kept`` after pruning) reads: None to rank
+    every chunk of all of them exactly (nothing pruned, all within ``CANDIDATE_DOCS``), else
+    the trigrams to take candidates from, none for a query of only common trigrams (no list)."""
+    head = candidate_grams(kept, docs)
+    return None if len(head) == len(grams) else head
+
+
 def candidate_grams(grams: Sequence[str], docs: dict[str, int]) -> list[str]:
     """The rarest of ``grams`` while their document counts stay within ``CANDIDATE_DOCS``:
     none when even the rarest is in more chunks."""
