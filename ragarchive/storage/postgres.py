@@ -30,7 +30,7 @@ from ..types import Chunk, DocumentRow
 from .errors import postgres_error, postgres_where
 from .postgres_lexical import PostgresLexical, add_counts, chunk_row
 from .postgres_reading import PostgresReading
-from .postgres_schema import GRAM_DOCS, INDEX_GRAMS, INDEX_WORDS, migrate
+from .postgres_schema import DOC_TOTALS, INDEX_GRAMS, INDEX_WORDS, POSTING_DOCS, migrate
 from .unit_vectors import packed_rows, packed_words
 
 if TYPE_CHECKING:
@@ -243,7 +243,7 @@ class PostgresArchive(PostgresLexical, PostgresReading):
         columns, vocabulary, manifest) in one transaction."""
         clean_counts = word_counts(c.text for c in chunks)
         with self.transaction() as c:
-            old_clean, old_raw, old_grams = self._delete_file_rows(c, path)
+            old = self._delete_file_rows(c, path)
             c.cursor().executemany(
                 "INSERT INTO documents VALUES (%(doc_id)s, %(source_path)s, %(title)s, %(date)s, "
                 "%(language)s, %(language_prob)s, %(newspaper)s, %(pages)s, %(n_chunks)s, "
@@ -260,11 +260,7 @@ class PostgresArchive(PostgresLexical, PostgresReading):
                                    packed_rows(path, [ch.chunk_id for ch in chunks], unit_vectors))
             for postings in (INDEX_GRAMS, INDEX_WORDS):
                 c.execute(postings.format(where="c.source_path = %s"), (path,))  # type: ignore[arg-type]
-            # net changes, each table in one statement in word order: concurrent writers lock
-            # the rows they share in the same order, so they wait for each other, never deadlock
-            add_counts(c, "vocab", _delta(clean_counts, old_clean))
-            add_counts(c, "raw_vocab", _delta(raw_counts, old_raw))
-            add_counts(c, "gram_docs", _delta(_gram_docs(c, path), old_grams))
+            _add_totals(c, {"vocab": clean_counts, "raw_vocab": raw_counts, **_posting_docs(c, path)}, old)
             _next_generation(c)
             c.execute(
                 "INSERT INTO files VALUES (%s, %s, %s, 'indexed', NULL, %s, %s, %s, %s, %s, %s, %s) "
@@ -296,20 +292,15 @@ class PostgresArchive(PostgresLexical, PostgresReading):
         """Delete a source file's rows everywhere; returns its former chunk count."""
         with self.transaction() as c:
             n = c.execute("SELECT count(*) FROM chunks WHERE source_path = %s", (path,)).fetchone()[0]
-            old_clean, old_raw, old_grams = self._delete_file_rows(c, path)
-            add_counts(c, "vocab", _delta(Counter(), old_clean))
-            add_counts(c, "raw_vocab", _delta(Counter(), old_raw))
-            add_counts(c, "gram_docs", _delta(Counter(), old_grams))
+            _add_totals(c, {}, self._delete_file_rows(c, path))
             c.execute("DELETE FROM files WHERE path = %s", (path,))
             _next_generation(c)
         return int(n)
 
-    def _delete_file_rows(
-        self, c: psycopg.Connection, path: str
-    ) -> tuple[Counter[str], Counter[str], Counter[str]]:
-        """Delete a file's documents and chunks; returns the word counts and the trigram
-        document counts it had added."""
-        grams = _gram_docs(c, path)
+    def _delete_file_rows(self, c: psycopg.Connection, path: str) -> dict[str, Counter[str]]:
+        """Delete a file's documents and chunks; returns what it had added to each table of
+        running totals (``TOTALS``)."""
+        old = _posting_docs(c, path)
         for postings in ("chunk_grams", "chunk_words"):
             c.execute(f"DELETE FROM {postings} WHERE seq IN "  # type: ignore[arg-type]
                       "(SELECT seq FROM chunks WHERE source_path = %s)", (path,))
@@ -317,9 +308,9 @@ class PostgresArchive(PostgresLexical, PostgresReading):
             c.execute(f"DELETE FROM {table} WHERE source_path = %s", (path,))  # type: ignore[arg-type]
         row = c.execute("SELECT clean_counts, raw_counts FROM files WHERE path = %s",
                         (path,)).fetchone()
-        if not row:
-            return Counter(), Counter(), grams
-        return Counter(json.loads(row[0])), Counter(json.loads(row[1])), grams
+        if row:
+            old |= {"vocab": Counter(json.loads(row[0])), "raw_vocab": Counter(json.loads(row[1]))}
+        return old
 
 
 def with_keepalives(url: str) -> str:
@@ -350,10 +341,27 @@ def _check_url(url: str) -> None:
                           "postgresql://user:password@host:5432/database.") from None
 
 
-def _gram_docs(c: psycopg.Connection, path: str) -> Counter[str]:
-    """Per trigram, how many of the file's chunks hold it (its share of ``gram_docs``)."""
-    rows = c.execute(GRAM_DOCS.format(where="c.source_path = %s"), (path,))  # type: ignore[arg-type]
-    return Counter({gram: int(n) for gram, n in rows})
+# The tables of running totals a file adds to: cleaned and raw word counts, and the document
+# counts of its trigram and word postings. Always updated in this order, each in one statement
+# in word order: concurrent writers lock the rows they share in the same order, so they wait
+# for each other, never deadlock.
+TOTALS = ("vocab", "raw_vocab", *DOC_TOTALS)
+
+
+def _add_totals(c: psycopg.Connection, new: Mapping[str, Counter[str]], old: Mapping[str, Counter[str]]) -> None:
+    """Apply a file's net changes (``new`` - ``old`` per table) to the running totals."""
+    for table in TOTALS:
+        add_counts(c, table, _delta(new.get(table, Counter()), old.get(table, Counter())))
+
+
+def _posting_docs(c: psycopg.Connection, path: str) -> dict[str, Counter[str]]:
+    """Per term of each postings table, how many of the file's chunks hold it (its share of
+    ``gram_docs`` and ``word_docs``)."""
+    out = {}
+    for totals, (table, term) in DOC_TOTALS.items():
+        query = POSTING_DOCS.format(table=table, term=term, where="c.source_path = %s")
+        out[totals] = Counter({t: int(n) for t, n in c.execute(query, (path,))})  # type: ignore[arg-type]
+    return out
 
 
 def _delta(new: Counter[str], old: Counter[str]) -> Counter[str]:

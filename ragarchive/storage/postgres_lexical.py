@@ -28,31 +28,17 @@ from typing import TYPE_CHECKING, Any, Callable, ContextManager, Sequence
 
 from ..text.tokens import VOCABULARY_WORD, trigrams
 from ..types import Chunk
-from .postgres_schema import QUERY_CONFIGS, SIMPLE_CONFIG, TEXT_CONFIGS
+from .postgres_schema import SIMPLE_CONFIG, TEXT_CONFIGS
 from . import trigram_ranking
 from .protocols import Prune
-from .word_plans import plan_word_searches, searched_words
+from .postgres_postings import TRIGRAMS, best_seqs, with_chunk_ids
+from .postgres_words import WordIndex, extended, ranked
+from .word_plans import plan_word_searches
 
 if TYPE_CHECKING:
     import psycopg
 
 _TOKEN = re.compile(r"\w+")  # what FTS5's unicode61 tokenizer counts as a token (document length)
-
-# BM25 over the postings ({table}: one row per chunk and term, with the term's count in the
-# chunk and the chunk's length) of the question's terms
-_POSTINGS = """WITH m AS (
-    SELECT seq, {term} AS term, tf::float8 AS tf, dl::float8 AS dl FROM {table}
-    WHERE {term} = ANY(%(terms)s)),
-df AS (SELECT term, count(*)::float8 AS n FROM m GROUP BY term),
-s AS (SELECT m.seq, sum(greatest(ln((%(total)s - df.n + 0.5) / (df.n + 0.5)), 1e-6)
-    * m.tf * 2.2 / (m.tf + 1.2 * (0.25 + 0.75 * m.dl / %(avgdl)s))) AS score
-    FROM m JOIN df USING (term) GROUP BY m.seq ORDER BY score DESC, m.seq LIMIT %(limit)s)
-SELECT c.chunk_id, s.score FROM s JOIN chunks c USING (seq) ORDER BY s.score DESC, c.chunk_id"""
-_WORDS = _POSTINGS.format(table="chunk_words", term="lexeme")
-_TRIGRAMS = _POSTINGS.format(table="chunk_grams", term="gram")
-
-_LEXEMES = """SELECT DISTINCT l FROM unnest(%s::regconfig[]) AS cfg,
-    unnest(tsvector_to_array(to_tsvector(cfg, %s))) AS l ORDER BY l"""
 
 _STATS = """SELECT count(*), coalesce(avg(n_words), 0)::float8,
     coalesce(avg(greatest(length(folded) - 2, 1)), 0)::float8 FROM chunks"""
@@ -77,23 +63,26 @@ class PostgresLexical:
         self, queries: Sequence[str], limit: int = 20, prune: Prune | None = None
     ) -> list[list[tuple[str, float]]]:
         """``search_words`` of a question (``queries[0]``) and of its variants, with the words
-        ``word_plans`` picks (as SQLite searches them). Each list is its own search here,
-        reading every posting of its lexemes: unlike SQLite's (sqlite_words), these searches
-        still grow with the archive (docs/benchmarks.md)."""
+        ``word_plans`` picks, as SQLite searches them: a search scores the chunks holding its
+        rarer lexemes, and a variant that extends the question is ranked from the question's
+        ranking (postgres_words)."""
         plans = plan_word_searches(queries, prune)
-        return [self._words(searched_words(p, plans[0]), limit) for p in plans]
-
-    def _words(self, words: list[str], limit: int) -> list[tuple[str, float]]:
-        if not words:
+        if not plans:
             return []
         with self.connection() as c:
-            lexemes = [r[0] for r in c.execute(_LEXEMES, (list(QUERY_CONFIGS), " ".join(words)))]
-            if not lexemes:
-                return []  # stop words only
-            total, avg_words, _ = self._stats(c)
-            rows = c.execute(_WORDS, {"terms": lexemes, "total": total, "avgdl": avg_words or 1.0,
-                                      "limit": limit}).fetchall()
-        return [(r[0], float(r[1])) for r in rows]
+            total, mean_words, _ = self._stats(c)
+            ix = WordIndex.load(c, [w for p in plans for w in p.own], total, mean_words)
+            first = ix.terms(plans[0].own)
+            first_rows = ranked(ix, first, limit)
+            lists = []
+            for plan in plans:
+                if plan is plans[0] or (plan.extends and not plan.own):
+                    lists.append(first_rows)
+                elif plan.extends:
+                    lists.append(extended(ix, first, first_rows, ix.terms(plan.own), limit))
+                else:
+                    lists.append(ranked(ix, ix.terms(plan.own), limit))
+            return with_chunk_ids(c, lists)
 
     def search_trigrams(
         self, query: str, limit: int = 20, prune: Prune | None = None
@@ -108,18 +97,17 @@ class PostgresLexical:
             return []
         with self.connection() as c:
             total, _, avg_grams = self._stats(c)
-            stats = {"total": total, "avgdl": avg_grams or 1.0}
             found = dict(c.execute("SELECT word, count FROM gram_docs WHERE word = ANY(%s)", (grams,)))
             docs = {g: int(found.get(g, 0)) for g in grams}
             head = trigram_ranking.candidate_source(grams, kept, docs)
             if head is None:  # few chunks to score: all their postings
-                return _scored(c.execute(_TRIGRAMS, {"terms": grams, "limit": limit, **stats}))
+                return with_chunk_ids(c, [best_seqs(c, TRIGRAMS, grams, docs, total, avg_grams, limit)])[0]
             if not head:
                 return []
             depth = max(trigram_ranking.CANDIDATES, limit)
-            ids = [r[0] for r in c.execute(_TRIGRAMS, {"terms": head, "limit": depth, **stats})]
-            rows = c.execute("SELECT chunk_id, folded FROM chunks WHERE chunk_id = ANY(%s)", (ids,))
-            return trigram_ranking.rescore(list(rows), grams, docs, total, stats["avgdl"])[:limit]
+            seqs = [s for s, _ in best_seqs(c, TRIGRAMS, head, docs, total, avg_grams, depth)]
+            rows = c.execute("SELECT chunk_id, folded FROM chunks WHERE seq = ANY(%s)", (seqs,))
+            return trigram_ranking.rescore(list(rows), grams, docs, total, avg_grams or 1.0)[:limit]
 
     def _stats(self, c: psycopg.Connection) -> tuple[int, float, float]:
         """(chunks, mean words per chunk, mean trigrams per chunk) for BM25, recounted only when
@@ -143,10 +131,6 @@ class PostgresLexical:
         for (counts,) in rows:
             total.subtract(json.loads(counts))
         return +total  # drops what the exclusions brought to zero
-
-
-def _scored(rows: Any) -> list[tuple[str, float]]:
-    return [(r[0], float(r[1])) for r in rows]
 
 
 def chunk_row(ch: Chunk, path: str, ordinal: int) -> tuple[Any, ...]:

@@ -38,10 +38,15 @@ more, and its GIN index only cost space and every insert's time.
 
 Trigram document counts (version 7): ``gram_docs`` holds, per trigram, the number of chunks
 whose postings hold it, kept as running totals by the transaction that writes or deletes a
-file's postings (``GRAM_DOCS``), so that the trigram search can take candidates from the rarest
+file's postings (``POSTING_DOCS``), so that the trigram search can take candidates from the rarest
 trigrams and rank them over all of them (``storage/trigram_ranking.py``) as SQLite does; reading
 every trigram's postings grew 39k -> 76k rows a search from 10k to 200k chunks. A catalogue
 that migrates counts them from its postings once (13 s at 200k chunks).
+
+Lexeme document counts (version 8): ``word_docs`` does the same for the word postings, so that
+a word search takes its idf from them instead of counting every posting of the question's
+lexemes, and takes candidates from the rarest lexemes as SQLite does
+(``storage/postgres_words.py``).
 """
 
 from __future__ import annotations
@@ -70,10 +75,12 @@ GROUP BY g.gram, c.seq"""
 INDEX_WORDS = """INSERT INTO chunk_words (lexeme, seq, tf, dl)
 SELECT t.lexeme, c.seq, coalesce(array_length(t.positions, 1), 1), c.n_words
 FROM chunks c, unnest(c.words) AS t WHERE {where}"""
-# Per trigram, how many of the chunks that ``{where}`` selects hold it (what a file adds to or
-# takes from ``gram_docs``)
-GRAM_DOCS = """SELECT g.gram, count(*) FROM chunk_grams g JOIN chunks c USING (seq)
-WHERE {where} GROUP BY g.gram"""
+# The document-count totals of the postings (one row per term and chunk in each table)
+DOC_TOTALS = {"gram_docs": ("chunk_grams", "gram"), "word_docs": ("chunk_words", "lexeme")}
+# Per term of postings ``{table}``, how many of the chunks that ``{where}`` selects hold it
+# (what a file adds to or takes from its totals)
+POSTING_DOCS = """SELECT p.{term}, count(*) FROM {table} p JOIN chunks c USING (seq)
+WHERE {where} GROUP BY p.{term}"""
 SIMPLE_CONFIG = "ra_simple"
 QUERY_CONFIGS = (*TEXT_CONFIGS.values(), SIMPLE_CONFIG)
 
@@ -154,6 +161,10 @@ MIGRATIONS: dict[int, list[str]] = {
     7: [
         "CREATE TABLE gram_docs (word text PRIMARY KEY, count bigint NOT NULL)",
         "INSERT INTO gram_docs SELECT gram, count(*) FROM chunk_grams GROUP BY gram",
+    ],
+    8: [
+        "CREATE TABLE word_docs (word text PRIMARY KEY, count bigint NOT NULL)",
+        "INSERT INTO word_docs SELECT lexeme, count(*) FROM chunk_words GROUP BY lexeme",
     ],
 }
 LATEST = max(MIGRATIONS)

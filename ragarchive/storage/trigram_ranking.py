@@ -26,16 +26,15 @@ chunks never meets one.
 
 from __future__ import annotations
 
-import math
 from typing import Sequence
+
+from . import bm25
 
 # Chosen on bench/trigram_cost.py's scale archives (not on the development questions): with
 # these, a search costs 0.011-0.015 s at 10k, 50k and 200k chunks alike.
 CANDIDATE_DOCS = 10_000  # chunks step 1 may score (~1 µs each in FTS5)
 CANDIDATES = 200  # chunks rescored in step 2 (10 times the retriever's list depth)
 
-_K1, _B = 1.2, 0.75  # FTS5's bm25() constants
-_MIN_IDF = 1e-6  # FTS5 floors an idf at this (a trigram in more than half the chunks)
 
 
 def candidate_source(grams: Sequence[str], kept: Sequence[str], docs: dict[str, int]) -> list[str] | None:
@@ -65,16 +64,16 @@ def rescore(
 ) -> list[tuple[str, float]]:
     """BM25 (higher = better, as FTS5's -bm25()) of each (chunk_id, text) over ``grams``,
     best first."""
-    idf = {g: max(math.log((chunks - docs[g] + 0.5) / (docs[g] + 0.5)), _MIN_IDF) for g in grams}
+    idf = {g: bm25.idf(chunks, docs[g]) for g in grams}
     scored = []
     for chunk_id, text in rows:
         folded = text.lower()
-        norm = _K1 * (1 - _B + _B * max(len(folded) - 2, 1) / mean_length)
+        norm = bm25.K1 * (1 - bm25.B + bm25.B * max(len(folded) - 2, 1) / mean_length)
         score = 0.0
         for gram in grams:
             tf = occurrences(folded, gram)
             if tf:
-                score += idf[gram] * tf * (_K1 + 1) / (tf + norm)
+                score += idf[gram] * tf * (bm25.K1 + 1) / (tf + norm)
         scored.append((chunk_id, score))
     return sorted(scored, key=lambda r: (-r[1], r[0]))
 
