@@ -99,25 +99,47 @@ def test_each_list_is_the_plain_bm25_of_its_words(archive, limit: int) -> None: 
     assert db.search_word_lists([], 5) == [] and db.search_words("und der die", 5) == []
 
 
+@pytest.fixture(scope="module")
+def skewed(postgres_server):  # type: ignore[no-untyped-def]
+    """Chunks of a rare word, of common words, and short chunks of common words only."""
+    texts = (["Ananas und viele andere Worte der langen Rede hier"] * 30
+             + ["Zeitung Stadt und manches andere mehr"] * 40 + ["Zeitung Zeitung Stadt Stadt"] * 3
+             + ["Minister Minister sprach"] * 60 + ["Mosel Ufer und Wein hier"] * 5
+             + ["Wetter Markt Preise Hafen Schiffe"] * 200)
+    db = PostgresArchive(postgres_server.create_database("word_candidates"), "c")
+    _put(db, "/a.txt", [_chunk(i, t) for i, t in enumerate(texts)])
+    yield db
+    db.close()
+
+
 def test_common_lexemes_score_only_the_chunks_holding_a_rarer_one(
-    postgres_server, monkeypatch: pytest.MonkeyPatch
+    skewed, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     """Past ``CANDIDATE_DOCS``, the candidates are the chunks holding the rarest lexemes,
     scored over all of them as the plain BM25 scores them; a chunk holding only common ones is
     not, even one that the exact search ranks first."""
-    texts = (["Ananas und viele andere Worte der langen Rede hier"] * 30
-             + ["Zeitung Stadt und manches andere mehr"] * 40 + ["Zeitung Zeitung Stadt Stadt"] * 3
-             + ["Wetter Markt Preise Hafen Schiffe"] * 200)
-    db = PostgresArchive(postgres_server.create_database("word_candidates"), "c")
-    try:
-        _put(db, "/a.txt", [_chunk(i, t) for i, t in enumerate(texts)])
-        words = ["Ananas", "Stadt", "Zeitung"]
-        exact = _plain(db, words, 10)
-        monkeypatch.setattr(postgres_words, "CANDIDATE_DOCS", 30)  # the rarest lexeme only
-        got = db.search_words(" ".join(words), 10)
-        _same(got, _plain(db, words, 10, holding=["Ananas"]))
-        assert exact[0][0] not in {c for c, _ in got}  # a short chunk of common words ranks first when exact
-        monkeypatch.setattr(postgres_words, "CANDIDATE_DOCS", 10**6)
-        _same(db.search_words(" ".join(words), 10), exact)
-    finally:
-        db.close()
+    words = ["Ananas", "Stadt", "Zeitung"]
+    exact = _plain(skewed, words, 10)
+    monkeypatch.setattr(postgres_words, "CANDIDATE_DOCS", 30)  # the rarest lexeme only
+    got = skewed.search_words(" ".join(words), 10)
+    _same(got, _plain(skewed, words, 10, holding=["Ananas"]))
+    assert exact[0][0] not in {c for c, _ in got}  # a short chunk of common words ranks first when exact
+    monkeypatch.setattr(postgres_words, "CANDIDATE_DOCS", 10**6)
+    _same(skewed.search_words(" ".join(words), 10), exact)
+
+
+def test_a_variants_common_added_lexemes_are_scored_only_in_the_chunks_of_its_rarer_ones(
+    skewed, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A spelling variant's added lexemes past ``CANDIDATE_DOCS`` (an OCR spelling the stemmer
+    reads as a common word's): the question's list, updated with the chunks holding the
+    rarest added lexemes only, scored over all of them; exact again within the bound."""
+    queries = ["Ananas", "Ananas Minister Mosel"]
+    exact = _plain(skewed, ["Ananas", "Minister", "Mosel"], 10)
+    monkeypatch.setattr(postgres_words, "CANDIDATE_DOCS", 30)  # "mosel" (5 chunks), not "minist" (60)
+    got = skewed.search_word_lists(queries, 10)[1]
+    updated = dict(_plain(skewed, ["Ananas"], 10)) | dict(_plain(skewed, queries[1].split(), 10, holding=["Mosel"]))
+    _same(got, sorted(updated.items(), key=lambda r: -r[1])[:10])
+    assert {c for c, _ in exact} - {c for c, _ in got}  # the short "Minister Minister" chunks
+    monkeypatch.setattr(postgres_words, "CANDIDATE_DOCS", 10**6)
+    _same(skewed.search_word_lists(queries, 10)[1], exact)
