@@ -15,7 +15,9 @@ It prints, and writes to ``--out``, p50/p95 of each archive over all rounds, the
 p95s, and the ratio within each block of ``--block`` rounds (the spread a shorter run would
 see). ``--small-url`` / ``--large-url`` time an archive whose catalogue was moved into
 PostgreSQL (``ragarchive move``; the vectors stay in the work folder's Chroma), as
-``bench/pg_scale.py --url`` does for one.
+``bench/pg_scale.py --url`` does for one. With the same work folder as ``--small`` and
+``--large`` and only ``--large-url``, it compares the two catalogues on one archive instead
+(issue 18: PostgreSQL within 1.5x of SQLite).
 
     .venv/bin/python bench/scale_paired.py --small bench/.data/scale-hash-snap-10k \\
         --large bench/.data/scale-hash [--embedder hashing] [--rounds 12] [--block 6] \\
@@ -72,6 +74,12 @@ def summary(rows: list[dict]) -> dict[str, Any]:
             "origin_in_top5": round(float(np.mean([r["origin_in_top5"] for r in rows if r["origin"]])), 3)}
 
 
+def catalogue(small_url: str | None, large_url: str | None) -> str:
+    """Which catalogue each side reads: one name when both read the same kind."""
+    small, large = ("postgresql" if url else "sqlite" for url in (small_url, large_url))
+    return small if small == large else f"{small} vs {large}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--small", type=Path, required=True, help="work folder of the small archive")
@@ -92,7 +100,7 @@ def main() -> None:
     blocks = [round(p95(rows[1][i:i + per_block]) / p95(rows[0][i:i + per_block]), 3)
               for i in range(0, len(rows[0]) - per_block + 1, per_block)]
     result = {"code": scale.code_version(), "small": str(args.small), "large": str(args.large),
-              "catalogue": "postgresql" if args.small_url or args.large_url else "sqlite",
+              "catalogue": catalogue(args.small_url, args.large_url),
               "embedder": args.embedder, "rounds": args.rounds, "questions": len(questions),
               "small_archive": summary(rows[0]), "large_archive": summary(rows[1]),
               "p95_ratio": round(p95(rows[1]) / p95(rows[0]), 3),
