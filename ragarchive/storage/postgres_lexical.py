@@ -33,7 +33,7 @@ from . import trigram_ranking
 from .protocols import Prune
 from .postgres_postings import TRIGRAMS, best_seqs, with_chunk_ids
 from .postgres_words import WordIndex, extended, ranked
-from .word_plans import plan_word_searches
+from .word_plans import plan_word_searches, word_lists
 
 if TYPE_CHECKING:
     import psycopg
@@ -72,16 +72,9 @@ class PostgresLexical:
         with self.connection() as c:
             total, mean_words, _ = self._stats(c)
             ix = WordIndex.load(c, [w for p in plans for w in p.own], total, mean_words)
-            first = ix.terms(plans[0].own)
-            first_rows = ranked(ix, first, limit)
-            lists = []
-            for plan in plans:
-                if plan is plans[0] or (plan.extends and not plan.own):
-                    lists.append(first_rows)
-                elif plan.extends:
-                    lists.append(extended(ix, first, first_rows, ix.terms(plan.own), limit))
-                else:
-                    lists.append(ranked(ix, ix.terms(plan.own), limit))
+            lists = word_lists(
+                plans, lambda words: ranked(ix, ix.terms(words), limit),
+                lambda first, added: extended(ix, ix.terms(plans[0].own), first, ix.terms(added), limit))
             return with_chunk_ids(c, lists)
 
     def search_trigrams(

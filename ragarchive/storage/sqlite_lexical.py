@@ -20,7 +20,7 @@ from . import trigram_ranking
 from .protocols import Prune
 from .sqlite_fts import best_rowids, by_rowid, chunk_scores, match_any, ranked
 from .sqlite_words import extended, ranked_words
-from .word_plans import plan_word_searches
+from .word_plans import plan_word_searches, word_lists
 
 LEXICAL_SCHEMA = """
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
@@ -57,19 +57,10 @@ class SQLiteLexical:
         chunks holding its rarer words, and a variant that extends the question is ranked from
         the question's ranking."""
         plans = plan_word_searches(queries, prune)
-        if not plans:
-            return []
-        first = ranked_words(self.conn, plans[0].own, limit)
-        out = []
-        for plan in plans:
-            if plan is plans[0] or (plan.extends and not plan.own):
-                rows = first
-            elif plan.extends:
-                rows = extended(self.conn, plans[0].own, first, plan.own, limit)
-            else:
-                rows = ranked_words(self.conn, plan.own, limit)
-            out.append(chunk_scores(self.conn, "chunks_fts", rows))
-        return out
+        lists = word_lists(
+            plans, lambda words: ranked_words(self.conn, words, limit),
+            lambda first, added: extended(self.conn, plans[0].own, first, added, limit))
+        return [chunk_scores(self.conn, "chunks_fts", rows) for rows in lists]
 
     def search_trigrams(
         self, query: str, limit: int = 20, prune: Prune | None = None

@@ -1,4 +1,5 @@
-"""Which words each of a question's word searches reads: the same choice for every engine.
+"""Which words each of a question's word searches reads, and which list is ranked from which
+(``word_lists``): the same choice for every engine.
 
 A question is searched once for itself and once for each of its variants. An OCR or period
 spelling variant holds all the question's words and adds spellings of them ("regierung" +
@@ -20,10 +21,13 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence, TypeVar
 
 from ..text.tokens import VOCABULARY_WORD
 from .protocols import Prune
+
+
+Ranking = TypeVar("Ranking")
 
 
 @dataclass(frozen=True)
@@ -82,3 +86,24 @@ def new_terms(words: list[str], known: list[str]) -> list[str]:
 def searched_words(plan: WordSearch, question: WordSearch) -> list[str]:
     """All the words ``plan`` searches, ``question`` being the question's own plan."""
     return (question.own + plan.own) if plan.extends else plan.own
+
+
+def word_lists(
+    plans: Sequence[WordSearch], ranked: Callable[[list[str]], Ranking],
+    extended: Callable[[Ranking, list[str]], Ranking],
+) -> list[Ranking]:
+    """Each plan's ranking, the question's (``plans[0]``) searched once: ``ranked(words)`` for
+    the question and any variant that does not extend it, ``extended(question's ranking,
+    added words)`` for one that does (an engine's way to rank it from the question's)."""
+    if not plans:
+        return []
+    first = ranked(plans[0].own)
+    out = []
+    for plan in plans:
+        if plan is plans[0] or (plan.extends and not plan.own):
+            out.append(first)
+        elif plan.extends:
+            out.append(extended(first, plan.own))
+        else:
+            out.append(ranked(plan.own))
+    return out
