@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import scale  # noqa: E402
 
+
 def open_service(work: Path, embedder: str, url: str | None) -> Any:
     """The ask service of the archive in ``work``; with ``url``, its catalogue moved there."""
     from ragarchive.services import build_ask_service

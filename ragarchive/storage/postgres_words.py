@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from .postgres_postings import WORDS, Rows, best_seqs, holding
 from .postgres_schema import QUERY_CONFIGS
+from .word_plans import rarest_within
 
 if TYPE_CHECKING:
     import psycopg
@@ -80,7 +81,7 @@ def ranked(ix: WordIndex, terms: list[str], limit: int) -> Rows:
     """The best ``limit`` chunks for ``terms``: all chunks holding one, or the candidates."""
     if not terms:
         return []
-    rare = rarest(terms, ix.docs)
+    rare = rarest_within(terms, ix.docs, CANDIDATE_DOCS)
     return ix.scored(terms, limit, None if len(rare) == len(terms) else ix.holding(rare))
 
 
@@ -93,21 +94,8 @@ def extended(ix: WordIndex, base: list[str], base_rows: Rows, added: list[str], 
         return base_rows
     if not base:
         return ranked(ix, added, limit)
-    again = ix.scored(base + added, limit, ix.holding(rarest(added, ix.docs)))
+    again = ix.scored(base + added, limit, ix.holding(rarest_within(added, ix.docs, CANDIDATE_DOCS)))
     return best({**dict(base_rows), **dict(again)}, limit)
-
-
-def rarest(terms: list[str], docs: dict[str, int]) -> list[str]:
-    """The rarest of ``terms`` while their document counts together stay within
-    ``CANDIDATE_DOCS`` (at least one)."""
-    out: list[str] = []
-    spent = 0
-    for term in sorted(terms, key=lambda t: (docs[t], t)):
-        spent += docs[term]
-        if out and spent > CANDIDATE_DOCS:
-            break
-        out.append(term)
-    return out
 
 
 def best(scores: dict[int, float], limit: int) -> Rows:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import sqlite3
 
 from .sqlite_fts import Rows, best_rowids, match_any
+from .word_plans import rarest_within
 
 TABLE = "chunks_fts"
 # Chosen on bench/word_cost.py's scale archives (not on the development questions): at 10k
@@ -76,14 +77,7 @@ def rarest(conn: sqlite3.Connection, words: list[str]) -> list[str]:
     within ``CANDIDATE_OCCURRENCES`` (at least one)."""
     marks = ",".join("?" * len(words))
     counts = dict(conn.execute(f"SELECT word, count FROM vocab WHERE word IN ({marks})", words).fetchall())
-    out: list[str] = []
-    spent = 0
-    for word in sorted(words, key=lambda w: (counts.get(w, 0), w)):
-        spent += counts.get(word, 0)
-        if out and spent > CANDIDATE_OCCURRENCES:
-            break
-        out.append(word)
-    return out
+    return rarest_within(words, counts, CANDIDATE_OCCURRENCES)
 
 
 def best(scores: dict[int, float], limit: int) -> Rows:

@@ -36,7 +36,6 @@ CANDIDATE_DOCS = 10_000  # chunks step 1 may score (~1 µs each in FTS5)
 CANDIDATES = 200  # chunks rescored in step 2 (10 times the retriever's list depth)
 
 
-
 def candidate_source(grams: Sequence[str], kept: Sequence[str], docs: dict[str, int]) -> list[str] | None:
     """What a search of the query's ``grams`` (``kept`` after pruning) reads: None to rank
     every chunk of all of them exactly (nothing pruned, all within ``CANDIDATE_DOCS``), else

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, Mapping, Sequence, TypeVar
 
 from ..text.tokens import VOCABULARY_WORD
 from .protocols import Prune
@@ -86,6 +86,19 @@ def new_terms(words: list[str], known: list[str]) -> list[str]:
 def searched_words(plan: WordSearch, question: WordSearch) -> list[str]:
     """All the words ``plan`` searches, ``question`` being the question's own plan."""
     return (question.own + plan.own) if plan.extends else plan.own
+
+
+def rarest_within(terms: Sequence[str], counts: Mapping[str, int], budget: int) -> list[str]:
+    """The rarest of ``terms`` while their ``counts`` together stay within ``budget``, at least
+    one: the terms a word search takes its candidates from (sqlite_words, postgres_words)."""
+    out: list[str] = []
+    spent = 0
+    for term in sorted(terms, key=lambda t: (counts.get(t, 0), t)):
+        spent += counts.get(term, 0)
+        if out and spent > budget:
+            break
+        out.append(term)
+    return out
 
 
 def word_lists(
